@@ -1,0 +1,61 @@
+// swift-tools-version:6.0
+// Guichet: an accessible static-site generator and form gateway for French local authorities.
+// Targets follow the module map of DESIGN.md; dependencies point one way (C libraries → model →
+// content/rendering → site builder → CLI).
+import PackageDescription
+
+let package = Package(
+    name: "Guichet",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "guichet", targets: ["guichet"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+    ],
+    targets: [
+        // MARK: - System libraries
+        .systemLibrary(name: "CCmarkGFM", pkgConfig: "libcmark-gfm",
+                       providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+
+        .target(name: "CAtomicSwap"),
+
+        // MARK: - Pure model
+        .target(name: "GuichetModel"),
+
+        // MARK: - Loading, Markdown, templates
+        .target(name: "YAMLReading", dependencies: [
+            "GuichetModel", .product(name: "Yams", package: "Yams"),
+        ]),
+        .target(name: "ContentLoader", dependencies: ["GuichetModel", "YAMLReading"]),
+        .target(name: "Markdown", dependencies: ["CCmarkGFM"]),
+        .target(name: "Rendering", dependencies: [
+            "GuichetModel", .product(name: "Mustache", package: "swift-mustache"),
+        ]),
+
+        // MARK: - RGAA checker
+        .target(name: "Accessibility", dependencies: ["CLibXML2"]),
+
+        // MARK: - The build pipeline
+        .target(name: "SiteBuilder", dependencies: [
+            "GuichetModel", "ContentLoader", "Markdown", "Rendering", "CAtomicSwap",
+        ]),
+
+        // MARK: - CLI
+        .executableTarget(name: "guichet", dependencies: [
+            "SiteBuilder", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // MARK: - Tests
+        .testTarget(name: "ContentLoaderTests", dependencies: ["ContentLoader"]),
+        .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
+        .testTarget(name: "SiteBuilderTests", dependencies: ["SiteBuilder"]),
+        .testTarget(name: "AccessibilityTests", dependencies: ["Accessibility"]),
+        .testTarget(name: "GuichetCLITests", dependencies: []),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,142 @@
+import GuichetModel
+
+/// Everything a template can show about a page. Field names are the Mustache tags of the
+/// theme; keep them stable, editors of themes rely on them (see README, "Thème").
+public struct PageView: Sendable {
+    /// The page's own title, shown in its `h1`.
+    public var title: String
+    /// `<title>`: "Page – Authority", unique per page (RGAA 8.5, 8.6).
+    public var documentTitle: String
+    public var description: String?
+    /// Site-relative URL of the page (`/demarches/`).
+    public var url: String
+    public var canonicalURL: String
+    /// URL of the home page and of the theme's assets, with the site's sub-path if any.
+    public var homeURL: String
+    public var assetsURL: String
+    public var authority: AuthorityView
+    public var navigation: [NavigationItemView]
+    public var breadcrumb: [BreadcrumbItemView]
+    /// Hides the breadcrumb on the home page, where it would hold one item.
+    public var hasBreadcrumb: Bool { breadcrumb.count > 1 }
+    /// HTML of the Markdown body (already safe: raw HTML is refused upstream).
+    public var content: String
+    /// "20 novembre 2026".
+    public var updated: String?
+    public var updatedISO: String?
+    public var listing: [ListingGroupView]
+    public var hasListing: Bool { !listing.isEmpty }
+    public var sitemap: [TreeItemView]
+    public var footer: FooterView
+    /// The inner template's output, set by `Theme.renderPage`.
+    public var body: String = ""
+
+    public init(title: String, documentTitle: String, description: String?, url: String, canonicalURL: String,
+                homeURL: String, assetsURL: String, authority: AuthorityView, navigation: [NavigationItemView], breadcrumb: [BreadcrumbItemView],
+                content: String, updated: SimpleDate?, listing: [ListingGroupView], sitemap: [TreeItemView],
+                footer: FooterView) {
+        self.title = title
+        self.documentTitle = documentTitle
+        self.description = description
+        self.url = url
+        self.canonicalURL = canonicalURL
+        self.homeURL = homeURL
+        self.assetsURL = assetsURL
+        self.authority = authority
+        self.navigation = navigation
+        self.breadcrumb = breadcrumb
+        self.content = content
+        self.updated = updated?.french
+        self.updatedISO = updated?.iso
+        self.listing = listing
+        self.sitemap = sitemap
+        self.footer = footer
+    }
+}
+
+public struct AuthorityView: Sendable {
+    public var name: String
+    public var addressLine: String
+    public var phone: String
+    public var email: String
+    public init(_ authority: Authority) {
+        name = authority.name
+        addressLine = authority.address.singleLine
+        phone = authority.phone
+        email = authority.email
+    }
+}
+
+public struct NavigationItemView: Sendable {
+    public var label: String
+    public var url: String
+    /// `aria-current` value: "page" on the page itself, "true" inside its section, nil elsewhere.
+    public var ariaCurrent: String?
+    public init(label: String, url: String, ariaCurrent: String?) {
+        self.label = label
+        self.url = url
+        self.ariaCurrent = ariaCurrent
+    }
+}
+
+public struct BreadcrumbItemView: Sendable {
+    public var label: String
+    public var url: String
+    public var isCurrent: Bool
+    public init(label: String, url: String, isCurrent: Bool) {
+        self.label = label
+        self.url = url
+        self.isCurrent = isCurrent
+    }
+}
+
+/// Pages of a folder listed on its index page, grouped by their `section`.
+public struct ListingGroupView: Sendable {
+    public var heading: String?
+    public var items: [ListingItemView]
+    public init(heading: String?, items: [ListingItemView]) {
+        self.heading = heading
+        self.items = items
+    }
+}
+
+public struct ListingItemView: Sendable {
+    public var title: String
+    public var url: String
+    public var description: String?
+    public init(title: String, url: String, description: String?) {
+        self.title = title
+        self.url = url
+        self.description = description
+    }
+}
+
+/// One node of the *Plan du site*; templates recurse on `children`.
+public struct TreeItemView: Sendable {
+    public var title: String
+    public var url: String
+    public var children: [TreeItemView]
+    public var hasChildren: Bool { !children.isEmpty }
+    public init(title: String, url: String, children: [TreeItemView]) {
+        self.title = title
+        self.url = url
+        self.children = children
+    }
+}
+
+public struct FooterView: Sendable {
+    /// "Accessibilité : partiellement conforme" (décret n° 2019-768).
+    public var accessibilityLabel: String
+    public var accessibilityURL: String
+    public var legalNoticeURL: String
+    public var privacyURL: String
+    public var sitemapURL: String
+    public init(accessibility: AccessibilityStatus, accessibilityURL: String, legalNoticeURL: String,
+                privacyURL: String, sitemapURL: String) {
+        self.accessibilityLabel = accessibility.footerLabel
+        self.accessibilityURL = accessibilityURL
+        self.legalNoticeURL = legalNoticeURL
+        self.privacyURL = privacyURL
+        self.sitemapURL = sitemapURL
+    }
+}

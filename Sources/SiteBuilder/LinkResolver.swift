@@ -1,0 +1,100 @@
+import Foundation
+import GuichetModel
+
+/// Turns what an editor wrote in a link into the URL to publish, or says why it cannot.
+///
+/// Editors write links the way they see their files: `acte-de-naissance.md`,
+/// `../pratique/horaires.md`, or the public address `/demarches/`. Relative links are read
+/// from the Markdown file's folder (not from the page's URL, which has one more level), then
+/// published as absolute paths so they work wherever the page is shown (404 page included).
+public struct LinkResolver: Sendable {
+    let plan: SitePlan
+
+    public init(plan: SitePlan) { self.plan = plan }
+
+    public enum Outcome: Equatable {
+        case keep
+        case rewrite(String)
+        case broken(String)
+    }
+
+    static let allowedSchemes: Set<String> = ["http", "https", "mailto", "tel"]
+
+    public func resolve(_ raw: String, isImage: Bool, fromSource sourcePath: String) -> Outcome {
+        let link = raw.trimmingCharacters(in: .whitespaces)
+        if link.isEmpty {
+            return .broken("Le lien n’a pas d’adresse : indiquez entre parenthèses la page ou le fichier visé.")
+        }
+        if let scheme = Self.scheme(of: link) {
+            if Self.allowedSchemes.contains(scheme) { return .keep }
+            return .broken("Les adresses « \(scheme): » ne sont pas acceptées : utilisez un lien https://, mailto: ou tel:, ou un lien vers une page du site.")
+        }
+        if link.hasPrefix("//") { return .keep }
+        if link.hasPrefix("#") {
+            return isImage ? .broken("L’image « \(link) » n’indique pas de fichier.") : .keep
+        }
+
+        var path = link
+        var suffix = ""
+        if let cut = path.firstIndex(where: { $0 == "#" || $0 == "?" }) {
+            suffix = String(path[cut...])
+            path = String(path[..<cut])
+        }
+        let decoded = path.removingPercentEncoding ?? path
+        // The folder of the Markdown file, as a Content-relative path ("demarches/etat-civil").
+        var base = sourcePath.split(separator: "/").dropFirst().dropLast().map(String.init)
+        if decoded.hasPrefix("/") { base = [] }
+        guard let segments = Self.normalize(base: base, relative: decoded) else {
+            return .broken("Le lien « \(raw) » remonte au-dessus du dossier Content/ : corrigez le nombre de « ../ ».")
+        }
+        let joined = segments.joined(separator: "/")
+
+        if decoded.hasSuffix(".md") {
+            let target = "Content/" + joined
+            guard let entry = plan.bySourcePath[target] else {
+                return .broken("Le lien « \(raw) » mène à une page qui n’existe pas (\(target) est introuvable) : corrigez le nom du fichier ou créez la page.")
+            }
+            if isImage { return .broken("L’image « \(raw) » désigne une page, pas un fichier d’image.") }
+            return .rewrite(plan.entries[entry].url + suffix)
+        }
+
+        let absolute = "/" + joined
+        let candidates = decoded.hasSuffix("/") || joined.isEmpty ? [absolute.hasSuffix("/") ? absolute : absolute + "/"]
+                                                                : [absolute, absolute + "/"]
+        for candidate in candidates where plan.publishedFiles.contains(candidate) {
+            if isImage && candidate.hasSuffix("/") {
+                return .broken("L’image « \(raw) » désigne une page, pas un fichier d’image.")
+            }
+            return candidate == link ? .keep : .rewrite(candidate + suffix)
+        }
+        if absolute.hasSuffix("/index.html"), plan.byURL[String(absolute.dropLast("index.html".count))] != nil {
+            return .rewrite(String(absolute.dropLast("index.html".count)) + suffix)
+        }
+        let what = isImage ? "L’image « \(raw) » désigne un fichier" : "Le lien « \(raw) » mène à une adresse"
+        return .broken("\(what) qui n’existe pas sur le site (\(absolute)) : vérifiez l’orthographe, ou placez le fichier dans Content/.")
+    }
+
+    /// The URL scheme (`https`, `javascript`…), lowercased, if the link starts with one.
+    static func scheme(of link: String) -> String? {
+        guard let colon = link.firstIndex(of: ":") else { return nil }
+        let candidate = link[..<colon]
+        guard let first = candidate.first, first.isASCII, first.isLetter,
+              candidate.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) }) else { return nil }
+        return candidate.lowercased()
+    }
+
+    /// Applies `.` and `..` segments; nil when `..` would leave the root.
+    static func normalize(base: [String], relative: String) -> [String]? {
+        var stack = base
+        for segment in relative.split(separator: "/", omittingEmptySubsequences: true) {
+            switch segment {
+            case ".": continue
+            case "..":
+                if stack.isEmpty { return nil }
+                stack.removeLast()
+            default: stack.append(String(segment))
+            }
+        }
+        return stack
+    }
+}

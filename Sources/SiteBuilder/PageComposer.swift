@@ -1,0 +1,160 @@
+import Foundation
+import GuichetModel
+import Markdown
+import Rendering
+
+/// Stage 3: Markdown → HTML body → full page through the theme's templates.
+struct PageComposer: Sendable {
+    let source: SiteSource
+    let plan: SitePlan
+    let resolver: LinkResolver
+    let basePath: String
+    let navigation: [NavigationEntry]
+    let footer: FooterView
+    let authority: AuthorityView
+    let sitemapTree: [TreeItemView]
+    /// `https://www.ville.fr`, for absolute URLs (canonical link, sitemap.xml).
+    let origin: String
+
+    init(source: SiteSource, plan: SitePlan) {
+        self.source = source
+        self.plan = plan
+        resolver = LinkResolver(plan: plan)
+        // A site published under a sub-path (https://ville.fr/portail) prefixes every URL.
+        var path = URLComponents(string: source.config.baseURL)?.path ?? ""
+        while path.hasSuffix("/") { path.removeLast() }
+        basePath = path
+        origin = Self.originOf(source.config.baseURL)
+        navigation = source.config.navigation
+        authority = AuthorityView(source.config.authority)
+        footer = FooterView(accessibility: source.config.accessibility,
+                            accessibilityURL: path + "/accessibilite/", legalNoticeURL: path + "/mentions-legales/",
+                            privacyURL: path + "/donnees-personnelles/", sitemapURL: path + SitePlan.sitemapURL)
+        func tree(_ index: Int) -> TreeItemView {
+            let entry = plan.entries[index]
+            return TreeItemView(title: entry.title, url: path + entry.url, children: entry.children.map(tree))
+        }
+        sitemapTree = [tree(plan.byURL["/"]!)]
+    }
+
+    func published(_ url: String) -> String { url.hasPrefix("/") && !url.hasPrefix("//") ? basePath + url : url }
+
+    /// Renders one entry of the plan; problems in its Markdown come back as diagnostics.
+    func compose(entryIndex: Int) -> Result<RenderedPage, DiagnosticList> {
+        let entry = plan.entries[entryIndex]
+        var diagnostics: [Diagnostic] = []
+        var contentHTML = ""
+        if let sourceIndex = entry.sourceIndex {
+            let page = source.pages[sourceIndex]
+            let lineOffset = page.bodyFirstLine - 1
+            let document = MarkdownRenderer.render(page.body) { link in
+                switch resolver.resolve(link.url, isImage: link.kind == .image, fromSource: page.sourcePath) {
+                case .keep: return nil
+                case .rewrite(let url): return published(url)
+                case .broken(let message):
+                    diagnostics.append(Diagnostic(file: page.sourcePath, line: link.line + lineOffset, message: message))
+                    return nil
+                }
+            }
+            for problem in document.problems {
+                diagnostics.append(Diagnostic(file: page.sourcePath, line: problem.line + lineOffset, message: problem.message))
+            }
+            contentHTML = document.html
+        }
+        if !diagnostics.isEmpty {
+            diagnostics.sort { ($0.line ?? 0) < ($1.line ?? 0) }
+            return .failure(DiagnosticList(diagnostics))
+        }
+        let view = pageView(for: entry, content: contentHTML)
+        return .success(RenderedPage(outputPath: entry.outputPath, html: source.theme.renderPage(view, template: "page"),
+                                     sourcePath: entry.sourceIndex == nil ? "Theme/templates/page.mustache" : entry.sourcePath))
+    }
+
+    func pageView(for entry: SitePlan.Entry, content: String) -> PageView {
+        var listing: [ListingGroupView] = []
+        if entry.isFolder {
+            for child in entry.children.map({ plan.entries[$0] }) {
+                let item = ListingItemView(title: child.title, url: published(child.url), description: child.frontMatter.description)
+                let heading = child.frontMatter.section
+                if let group = listing.firstIndex(where: { $0.heading == heading }) {
+                    listing[group].items.append(item)
+                } else {
+                    listing.append(ListingGroupView(heading: heading, items: [item]))
+                }
+            }
+        }
+        return makeView(title: entry.title, url: entry.url, description: entry.frontMatter.description,
+                        breadcrumb: breadcrumb(for: entry), content: content, updated: entry.frontMatter.updated,
+                        listing: listing)
+    }
+
+    func makeView(title: String, url: String, description: String?, breadcrumb: [BreadcrumbItemView],
+                  content: String, updated: SimpleDate?, listing: [ListingGroupView]) -> PageView {
+        let nav = navigation.map { item -> NavigationItemView in
+            let current: String? = url == item.url ? "page" : (item.url != "/" && url.hasPrefix(item.url) ? "true" : nil)
+            return NavigationItemView(label: item.label, url: published(item.url), ariaCurrent: current)
+        }
+        return PageView(title: title, documentTitle: "\(title) – \(authority.name)", description: description,
+                        url: published(url), canonicalURL: origin + published(url),
+                        homeURL: published("/"), assetsURL: published(SitePlan.assetsPrefix),
+                        authority: authority, navigation: nav, breadcrumb: breadcrumb, content: content,
+                        updated: updated, listing: listing, sitemap: sitemapTree, footer: footer)
+    }
+
+    func breadcrumb(for entry: SitePlan.Entry) -> [BreadcrumbItemView] {
+        var chain: [SitePlan.Entry] = [entry]
+        var current = entry.parent
+        while let index = current {
+            chain.append(plan.entries[index])
+            current = plan.entries[index].parent
+        }
+        return chain.reversed().map { item in
+            BreadcrumbItemView(label: item.url == "/" ? "Accueil" : item.title, url: published(item.url),
+                               isCurrent: item.url == entry.url)
+        }
+    }
+
+    // MARK: - Generated pages
+
+    /// The *Plan du site*: the second way to reach every page (RGAA 12.1).
+    func sitemapPage() -> RenderedPage {
+        let home = BreadcrumbItemView(label: "Accueil", url: published("/"), isCurrent: false)
+        let view = makeView(title: "Plan du site", url: SitePlan.sitemapURL, description: "Toutes les pages du site, par rubrique.",
+                            breadcrumb: [home, BreadcrumbItemView(label: "Plan du site", url: published(SitePlan.sitemapURL), isCurrent: true)],
+                            content: "", updated: nil, listing: [])
+        return RenderedPage(outputPath: "plan-du-site/index.html", html: source.theme.renderPage(view, template: "sitemap"),
+                            sourcePath: "Theme/templates/sitemap.mustache")
+    }
+
+    /// The page web servers show for an unknown address (nginx `error_page 404 /404.html`).
+    func notFoundPage() -> RenderedPage {
+        let view = makeView(title: "Page introuvable", url: "/404.html", description: nil,
+                            breadcrumb: [], content: "", updated: nil, listing: [])
+        return RenderedPage(outputPath: "404.html", html: source.theme.renderPage(view, template: "not-found"),
+                            sourcePath: "Theme/templates/not-found.mustache")
+    }
+
+    /// `sitemap.xml` for search engines (sitemaps.org protocol 0.9).
+    func sitemapXML() -> String {
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+        for entry in plan.entries.sorted(by: { $0.url < $1.url }) {
+            xml += "  <url><loc>\(xmlEscape(origin + published(entry.url)))</loc>"
+            if let updated = entry.frontMatter.updated { xml += "<lastmod>\(updated.iso)</lastmod>" }
+            xml += "</url>\n"
+        }
+        xml += "  <url><loc>\(xmlEscape(origin + published(SitePlan.sitemapURL)))</loc></url>\n</urlset>\n"
+        return xml
+    }
+
+    static func originOf(_ baseURL: String) -> String {
+        guard let components = URLComponents(string: baseURL), let scheme = components.scheme, let host = components.host else {
+            return baseURL
+        }
+        return "\(scheme)://\(host)" + (components.port.map { ":\($0)" } ?? "")
+    }
+
+    func xmlEscape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;")
+    }
+}

@@ -1,0 +1,128 @@
+import ContentLoader
+import Foundation
+import GuichetModel
+import Rendering
+
+/// Stage 1: reads `guichet.yaml`, `Content/` and `Theme/`.
+public enum SiteLoader {
+    /// Larger Markdown files are refused: nobody writes a 5 MB service page, and reading one
+    /// would only slow down (or exhaust) the build.
+    public static let maximumPageBytes = 2_000_000
+
+    public static func load(root: URL) throws(BuildFailure) -> SiteSource {
+        let configPath = root.appendingPathComponent(ConfigLoader.fileName).path
+        guard let configData = FileManager.default.contents(atPath: configPath) else {
+            throw BuildFailure(stage: "lecture", kind: .configuration, diagnostics: [Diagnostic(
+                file: ConfigLoader.fileName,
+                message: "Le fichier de configuration est introuvable dans \(root.path) : créez guichet.yaml (voir le README) ou indiquez le bon dossier avec --root.")])
+        }
+        let config: SiteConfig
+        let theme: Theme
+        do throws(Diagnostic) {
+            guard let text = String(data: configData, encoding: .utf8) else {
+                throw Diagnostic(file: ConfigLoader.fileName, message: "Le fichier n’est pas un texte UTF-8 : enregistrez-le en UTF-8.")
+            }
+            config = try ConfigLoader.parse(text)
+            theme = try Theme.load(root: root)
+        } catch {
+            throw BuildFailure(stage: "lecture", kind: .configuration, diagnostics: [error])
+        }
+
+        let contentDir = root.appendingPathComponent("Content")
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: contentDir.path, isDirectory: &isDir), isDir.boolValue else {
+            throw BuildFailure(stage: "lecture", kind: .configuration, diagnostics: [Diagnostic(
+                file: "Content", message: "Le dossier Content/ est introuvable : c’est là que se trouvent les pages du site.")])
+        }
+        var diagnostics: [Diagnostic] = []
+        var markdownPaths: [String] = []
+        var files: [ContentFile] = []
+        for relative in listFiles(in: contentDir) {
+            let sourcePath = "Content/\(relative)"
+            if let problem = namingProblem(relative) {
+                diagnostics.append(Diagnostic(file: sourcePath, message: problem))
+                continue
+            }
+            if relative.hasSuffix(".md") {
+                markdownPaths.append(relative)
+            } else {
+                files.append(ContentFile(sourcePath: sourcePath, url: "/" + relative))
+            }
+        }
+
+        // Reading and parsing front matter is independent per page: spread it over the cores.
+        let paths = markdownPaths
+        let results = ConcurrentSlots<Result<SourcePage, Diagnostic>>(count: paths.count)
+        DispatchQueue.concurrentPerform(iterations: paths.count) { index in
+            let relative = paths[index]
+            results[index] = readPage(at: contentDir.appendingPathComponent(relative), sourcePath: "Content/\(relative)")
+        }
+        var pages: [SourcePage] = []
+        pages.reserveCapacity(markdownPaths.count)
+        for result in results.values {
+            switch result {
+            case .success(let page): pages.append(page)
+            case .failure(let diagnostic): diagnostics.append(diagnostic)
+            case nil: break
+            }
+        }
+        if !diagnostics.isEmpty { throw BuildFailure(stage: "lecture", diagnostics: diagnostics) }
+        return SiteSource(root: root, config: config, pages: pages, files: files, theme: theme)
+    }
+
+    static func readPage(at url: URL, sourcePath: String) -> Result<SourcePage, Diagnostic> {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            return .failure(Diagnostic(file: sourcePath, message: "Le fichier est illisible : vérifiez ses droits d’accès."))
+        }
+        guard data.count <= maximumPageBytes else {
+            return .failure(Diagnostic(file: sourcePath, message:
+                "La page fait \(data.count / 1_000_000) Mo : une page ne peut pas dépasser 2 Mo. Découpez-la en plusieurs pages."))
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            return .failure(Diagnostic(file: sourcePath, message:
+                "Le fichier n’est pas un texte UTF-8 (caractères accentués mal codés) : enregistrez-le en UTF-8."))
+        }
+        if let nul = text.firstIndex(of: "\0") {
+            let line = text[..<nul].reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
+            return .failure(Diagnostic(file: sourcePath, line: line, message:
+                "Le fichier contient un caractère nul : ce n’est pas un texte. Vérifiez qu’il s’agit bien d’une page Markdown."))
+        }
+        do {
+            return .success(try FrontMatterParser.parse(text, file: sourcePath))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Files under `dir`, relative, sorted, skipping hidden files (editors' tools leave some).
+    static func listFiles(in dir: URL) -> [String] {
+        var result: [String] = []
+        guard let enumerator = FileManager.default.enumerator(at: dir, includingPropertiesForKeys: [.isRegularFileKey],
+                                                              options: [.skipsHiddenFiles]) else { return [] }
+        let base = dir.standardizedFileURL.path
+        for case let url as URL in enumerator {
+            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true else { continue }
+            var path = url.standardizedFileURL.path
+            if path.hasPrefix(base + "/") { path.removeFirst(base.count + 1) }
+            result.append(path)
+        }
+        return result.sorted()
+    }
+
+    /// URLs come from file names, so names must make clean URLs: a person reads them, spells
+    /// them on the phone, and servers differ on accents and spaces.
+    static func namingProblem(_ relative: String) -> String? {
+        let segments = relative.split(separator: "/")
+        for (index, segment) in segments.enumerated() {
+            let isLast = index == segments.count - 1
+            let allowed: (Character) -> Bool = { c in
+                c.isASCII && (c.isLowercase || c.isNumber || c == "-" || (isLast && (c == "." || c == "_")))
+            }
+            if !segment.allSatisfy(allowed) {
+                let what = isLast ? "Le nom du fichier" : "Le nom du dossier"
+                return "\(what) « \(segment) » donne l’adresse de la page : n’utilisez que des minuscules sans accent, des chiffres et des tirets (par exemple acte-de-naissance.md)."
+            }
+        }
+        return nil
+    }
+}

