@@ -60,6 +60,16 @@ prochain prochaine ancien ancienne important importante pratique utile simple ra
 doit peut permet propose accueille organise présente rappelle informe invite assure
 """.split()
 
+FOLDER_TITLES = {
+    "demarches": "Démarches", "etat-civil": "État civil", "urbanisme": "Urbanisme",
+    "elections": "Élections", "pratique": "Vie pratique", "dechets": "Déchets",
+    "voirie": "Voirie", "stationnement": "Stationnement", "vie-locale": "Vie locale",
+    "associations": "Associations", "culture": "Culture", "sport": "Sport", "mairie": "Mairie",
+    "conseil-municipal": "Conseil municipal", "budget": "Budget",
+    "marches-publics": "Marchés publics", "solidarites": "Solidarités", "enfance": "Enfance",
+    "seniors": "Seniors", "logement": "Logement",
+}
+
 LIST_INTROS = ["Pièces à fournir :", "À savoir :", "Les étapes :", "Points importants :"]
 
 
@@ -328,7 +338,7 @@ def main():
          static_text(w.paragraph() + "\n"))
     for top, subs in FOLDERS.items():
         for folder in [top] + [f"{top}/{s}" for s in subs]:
-            title = folder.rsplit("/", 1)[-1].replace("-", " ").capitalize()
+            title = FOLDER_TITLES[folder.rsplit("/", 1)[-1]]
             both(folder, "index", {"title": title, "description": w.sentence(8, 14)},
                  static_text(w.paragraph(2, 4) + "\n"))
     for stem, title in REQUIRED.items():

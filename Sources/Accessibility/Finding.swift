@@ -20,8 +20,12 @@ public struct Finding: Sendable, Equatable, Codable {
     public var fix: String
     /// A short excerpt of the element (≤ 120 characters).
     public var snippet: String
+    /// The checked file, as the caller named it ("" when unknown).
+    public var file: String
 
-    public init(test: String, status: Status, line: Int?, message: String, fix: String, snippet: String) {
+    public init(test: String, status: Status, line: Int?, message: String, fix: String, snippet: String,
+                file: String = "") {
+        self.file = file
         self.test = test
         self.status = status
         self.line = line

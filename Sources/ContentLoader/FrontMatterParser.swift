@@ -12,13 +12,14 @@ import YAMLReading
 /// ```
 public enum FrontMatterParser {
     public static func parse(_ text: String, file: String) throws(Diagnostic) -> SourcePage {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // Character-wise split: "\r\n" is one Character in Swift, so Windows files split too.
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         if let first = lines.first, first.hasPrefix("\u{FEFF}") { lines[0] = first.dropFirst() }
-        guard let first = lines.first, first.trimmingTrailingCR() == "---" else {
+        guard let first = lines.first, first == "---" else {
             throw Diagnostic(file: file, line: 1, message:
                 "La page doit commencer par un en-tête entre deux lignes « --- » qui donne au moins son titre, par exemple :\n---\ntitle: Acte de naissance\n---")
         }
-        guard let closing = lines.dropFirst().firstIndex(where: { $0.trimmingTrailingCR() == "---" }) else {
+        guard let closing = lines.dropFirst().firstIndex(where: { $0 == "---" }) else {
             throw Diagnostic(file: file, line: 1, message:
                 "L’en-tête de la page n’est pas fermé : ajoutez une ligne « --- » après la dernière clé (title, description…).")
         }
@@ -54,8 +55,4 @@ public enum FrontMatterParser {
                            form: try map.string("form"),
                            updated: updated)
     }
-}
-
-extension Substring {
-    func trimmingTrailingCR() -> Substring { hasSuffix("\r") ? dropLast() : self }
 }

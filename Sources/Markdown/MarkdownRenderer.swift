@@ -11,12 +11,21 @@ public struct LinkReference: Sendable, Equatable {
     public var url: String
     public var line: Int
     public var kind: Kind
+    public init(url: String, line: Int, kind: Kind) {
+        self.url = url
+        self.line = line
+        self.kind = kind
+    }
 }
 
 /// A problem in the Markdown itself (a line within the text given to the renderer, 1-based).
 public struct MarkdownProblem: Sendable, Equatable {
     public var line: Int
     public var message: String
+    public init(line: Int, message: String) {
+        self.line = line
+        self.message = message
+    }
 }
 
 public struct Heading: Sendable, Equatable {

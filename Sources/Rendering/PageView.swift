@@ -18,14 +18,15 @@ public struct PageView: Sendable {
     public var navigation: [NavigationItemView]
     public var breadcrumb: [BreadcrumbItemView]
     /// Hides the breadcrumb on the home page, where it would hold one item.
-    public var hasBreadcrumb: Bool { breadcrumb.count > 1 }
+    /// (Stored, not computed: Mustache reads values through reflection, which skips computed properties.)
+    public var hasBreadcrumb: Bool
     /// HTML of the Markdown body (already safe: raw HTML is refused upstream).
     public var content: String
     /// "20 novembre 2026".
     public var updated: String?
     public var updatedISO: String?
     public var listing: [ListingGroupView]
-    public var hasListing: Bool { !listing.isEmpty }
+    public var hasListing: Bool
     public var sitemap: [TreeItemView]
     public var footer: FooterView
     /// The inner template's output, set by `Theme.renderPage`.
@@ -45,10 +46,12 @@ public struct PageView: Sendable {
         self.authority = authority
         self.navigation = navigation
         self.breadcrumb = breadcrumb
+        self.hasBreadcrumb = breadcrumb.count > 1
         self.content = content
         self.updated = updated?.french
         self.updatedISO = updated?.iso
         self.listing = listing
+        self.hasListing = !listing.isEmpty
         self.sitemap = sitemap
         self.footer = footer
     }
@@ -116,11 +119,12 @@ public struct TreeItemView: Sendable {
     public var title: String
     public var url: String
     public var children: [TreeItemView]
-    public var hasChildren: Bool { !children.isEmpty }
+    public var hasChildren: Bool
     public init(title: String, url: String, children: [TreeItemView]) {
         self.title = title
         self.url = url
         self.children = children
+        self.hasChildren = !children.isEmpty
     }
 }
 

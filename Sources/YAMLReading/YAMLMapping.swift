@@ -19,7 +19,7 @@ public struct YAMLMapping {
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            throw YAMLMapping.diagnostic(for: error, file: file, lineOffset: lineOffset)
+            throw YAMLMapping.diagnostic(for: error, text: text, file: file, lineOffset: lineOffset)
         } catch {
             throw Diagnostic(file: file, message: "Le fichier YAML est illisible (\(error)).")
         }
@@ -125,11 +125,22 @@ public struct YAMLMapping {
 
     // MARK: - Errors from the YAML parser
 
-    static func diagnostic(for error: YamlError, file: String, lineOffset: Int) -> Diagnostic {
+    static func diagnostic(for error: YamlError, text: String, file: String, lineOffset: Int) -> Diagnostic {
         let advice = "La syntaxe YAML est invalide : vérifiez l’indentation, les deux-points après chaque clé et les guillemets autour des textes qui contiennent « : » ou « # »."
         switch error {
         case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
             return Diagnostic(file: file, line: mark.line + lineOffset, message: "\(advice) (détail : \(problem))")
+        case let .duplicatedKeysInMapping(duplicates, context):
+            let keys = duplicates.sorted().map { "« \($0) »" }.joined(separator: ", ")
+            // Yams points at the mapping; the editor needs the line of the second occurrence.
+            var line = context.mark.line
+            if let key = duplicates.first {
+                let hits = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated()
+                    .filter { $0.element.drop(while: { $0 == " " }).hasPrefix(key + ":") }
+                if hits.count >= 2 { line = hits[1].offset + 1 }
+            }
+            return Diagnostic(file: file, line: line + lineOffset,
+                              message: "La clé \(keys) apparaît deux fois : gardez-en une seule.")
         case let .reader(problem, _, _, _):
             return Diagnostic(file: file, message: "Le fichier n’est pas un texte UTF-8 lisible (détail : \(problem)).")
         default:

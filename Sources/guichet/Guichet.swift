@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Guichet: ParsableCommand {
@@ -9,4 +10,19 @@ struct Guichet: ParsableCommand {
         Exit codes: 0 success, 1 findings or validation failure, 2 usage or configuration error.
         """,
         subcommands: [BuildCommand.self])
+
+    /// Same as ArgumentParser's, except that usage errors exit with 2 (the CLI contract of
+    /// DESIGN.md, which scripts and CI rely on) instead of sysexits' 64.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

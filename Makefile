@@ -1,0 +1,50 @@
+# Guichet — the two commands of the README:
+#   make serve   install what is missing, build, generate the demo portal, serve it on 127.0.0.1:8080
+#   make test    run every test (unit, integration, and the outside oracles on the demo site)
+
+SWIFT   ?= swift
+PORT    ?= 8080
+RELEASE := .build/release/guichet
+DEBUG   := .build/debug/guichet
+# Where `make test` builds the demo for the oracles (outside site/, never published).
+TEST_SITE := .build/test-site
+
+.PHONY: serve test deps test-deps build release site unit-tests oracles bench clean
+
+serve: deps release
+	$(RELEASE) build
+	$(RELEASE) serve --port $(PORT)
+
+test: test-deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+	$(MAKE) --no-print-directory oracles
+
+# The demo site checked by tools we did not write: the W3C Nu validator and axe-core in
+# headless Chromium. Both must report nothing.
+oracles:
+	rm -rf $(TEST_SITE)
+	$(DEBUG) build --output $(TEST_SITE)
+	bash scripts/nu-check.sh $(TEST_SITE)
+	python3 scripts/axe_check.py $(TEST_SITE)
+
+deps:
+	bash scripts/install-deps.sh
+
+test-deps:
+	bash scripts/install-deps.sh --test
+
+build:
+	$(SWIFT) build
+
+release:
+	$(SWIFT) build -c release --product guichet
+
+site: release
+	$(RELEASE) build
+
+bench: test-deps
+	bash Benchmarks/build-vs-hugo.sh
+
+clean:
+	rm -rf .build .build-tools

@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+
+/// Runs the real `guichet` binary, as an editor or a CI job does, and checks what they see:
+/// the exit code and the messages on standard error.
+@Suite struct BuildCommandTests {
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The binary built next to the test bundle (`swift build --build-tests` builds both).
+    static var binary: URL {
+        let products = Bundle.allBundles.map { $0.bundleURL.deletingLastPathComponent() }
+            + [repositoryRoot.appendingPathComponent(".build/debug")]
+        return products.map { $0.appendingPathComponent("guichet") }
+            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+            ?? repositoryRoot.appendingPathComponent(".build/debug/guichet")
+    }
+
+    struct Outcome { var status: Int32; var stderr: String; var stdout: String }
+
+    func run(_ arguments: [String]) throws -> Outcome {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        let err = Pipe(), out = Pipe()
+        process.standardError = err
+        process.standardOutput = out
+        try process.run()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(status: process.terminationStatus, stderr: String(decoding: errData, as: UTF8.self),
+                       stdout: String(decoding: outData, as: UTF8.self))
+    }
+
+    func temporaryFolder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("guichet-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test func buildsTheDemoWithProgressAndExitZero() throws {
+        let out = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: out) }
+        let result = try run(["build", "--root", Self.repositoryRoot.path, "--output", out.appendingPathComponent("site").path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("[1/4] lecture du contenu\n[2/4] plan du site\n[3/4] rendu des pages\n[4/4] écriture du site\n"))
+        #expect(result.stderr.contains("Site construit : "))
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("site/index.html").path))
+    }
+
+    @Test func contentProblemsExitOneWithFileAndLine() throws {
+        let root = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.copyItem(at: Self.repositoryRoot.appendingPathComponent("Theme"), to: root.appendingPathComponent("Theme"))
+        try FileManager.default.copyItem(at: Self.repositoryRoot.appendingPathComponent("guichet.yaml"), to: root.appendingPathComponent("guichet.yaml"))
+        try FileManager.default.copyItem(at: Self.repositoryRoot.appendingPathComponent("Content"), to: root.appendingPathComponent("Content"))
+        try Data("---\ntitle: Essai\n---\n\n[Lien cassé](nulle-part.md)\n".utf8)
+            .write(to: root.appendingPathComponent("Content/essai.md"))
+        let result = try run(["build", "--root", root.path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("Content/essai.md:5: Le lien « nulle-part.md » mène à une page qui n’existe pas (Content/nulle-part.md est introuvable) : corrigez le nom du fichier ou créez la page.\n"))
+        #expect(result.stderr.contains("[rendu des pages] Échec de la construction : 1 problème à corriger. Le site précédent n’a pas été modifié."))
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("site").path))
+    }
+
+    @Test func configurationProblemsExitTwo() throws {
+        let root = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let result = try run(["build", "--root", root.path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("guichet.yaml: Le fichier de configuration est introuvable dans \(root.path)"))
+    }
+
+    @Test func usageErrorsExitTwo() throws {
+        let result = try run(["build", "--nope"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("Unknown option '--nope'"))
+    }
+
+    @Test func helpDescribesTheCommands() throws {
+        let result = try run(["--help"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("build"))
+        #expect(result.stdout.contains("Exit codes: 0 success, 1 findings or validation failure, 2 usage or"))
+    }
+}
