@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // MARK: - System libraries
@@ -45,12 +46,18 @@ let package = Package(
             "GuichetModel", "ContentLoader", "Markdown", "Rendering", "CAtomicSwap",
         ]),
 
+        // MARK: - Transports (HTTP preview now; CGI and FastCGI with the gateway issue)
+        .target(name: "Transports", dependencies: [
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
+
         // MARK: - CLI
         .executableTarget(name: "guichet", dependencies: [
-            "SiteBuilder", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "SiteBuilder", "Transports", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // MARK: - Tests
+        .testTarget(name: "GuichetModelTests", dependencies: ["GuichetModel"]),
         .testTarget(name: "ContentLoaderTests", dependencies: ["ContentLoader"]),
         .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
         .testTarget(name: "SiteBuilderTests", dependencies: ["SiteBuilder"]),

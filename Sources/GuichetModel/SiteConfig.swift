@@ -104,3 +104,15 @@ public struct Service: Sendable, Equatable {
         self.hours = hours
     }
 }
+
+/// Telephone numbers as people write them ("01 99 00 10 00") and as links need them.
+public enum PhoneNumber {
+    /// `tel:` URI (RFC 3966) for a French number: "01 99 00 10 00" → "tel:+33199001000".
+    /// Numbers already international keep their "+"; anything else keeps its digits.
+    public static func telURI(_ written: String) -> String {
+        let digits = written.filter { $0.isASCII && $0.isNumber }
+        if written.drop(while: { $0 == " " }).hasPrefix("+") { return "tel:+" + digits }
+        if digits.count == 10, digits.hasPrefix("0") { return "tel:+33" + digits.dropFirst() }
+        return "tel:" + digits
+    }
+}

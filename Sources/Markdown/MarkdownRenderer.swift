@@ -116,8 +116,9 @@ public enum MarkdownRenderer {
         var html = String(cString: rendered)
         // Tables come only from the GitHub table extension (raw HTML is refused), whose
         // header row is always a row of column headers.
+        // Only "<th>" and "<th style=…>" are header cells ("<thead>" is not).
         if html.contains("<th") {
-            html = html.replacingAll("<th", with: "<th scope=\"col\"")
+            html = html.replacingAll("<th>", with: "<th scope=\"col\">").replacingAll("<th style", with: "<th scope=\"col\" style")
         }
         return MarkdownDocument(html: html, headings: headings, problems: problems)
     }

@@ -61,11 +61,14 @@ public struct AuthorityView: Sendable {
     public var name: String
     public var addressLine: String
     public var phone: String
+    /// `tel:+33…` for the link around `phone`.
+    public var phoneURI: String
     public var email: String
     public init(_ authority: Authority) {
         name = authority.name
         addressLine = authority.address.singleLine
         phone = authority.phone
+        phoneURI = PhoneNumber.telURI(authority.phone)
         email = authority.email
     }
 }

@@ -72,7 +72,8 @@ struct PageComposer: Sendable {
 
     func pageView(for entry: SitePlan.Entry, content: String) -> PageView {
         var listing: [ListingGroupView] = []
-        if entry.isFolder {
+        // The home page is composed by its editors; every other folder lists its pages.
+        if entry.isFolder && entry.url != "/" {
             for child in entry.children.map({ plan.entries[$0] }) {
                 let item = ListingItemView(title: child.title, url: published(child.url), description: child.frontMatter.description)
                 let heading = child.frontMatter.section

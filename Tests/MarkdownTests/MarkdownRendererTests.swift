@@ -12,6 +12,8 @@ import Testing
         #expect(html.contains("<th scope=\"col\" style=\"text-align: right\">Capacité</th>"))
         #expect(html.contains("<td style=\"text-align: left\">Salle des fêtes</td>"))
         #expect(!html.contains("align=\""))
+        #expect(html.contains("<thead>") && html.contains("</thead>"))
+        #expect(MarkdownRenderer.render("| A |\n|---|\n| 1 |").html.contains("<thead>\n<tr>\n<th scope=\"col\">A</th>"))
     }
 
     @Test func strikethroughAndAutolinks() {

@@ -22,7 +22,7 @@ struct FixtureSite {
           address: { street: "1 place de la Mairie", postcode: "99150", city: "Testville" }
           phone: "01 99 00 10 00"
           email: "mairie@test.example"
-          siret: "21990150000017"
+          siret: "21990150000013"
         base_url: "https://www.test.example"
         accessibility:
           status: non

@@ -1,0 +1,116 @@
+/// An sRGB colour from CSS, with alpha.
+struct CSSColor: Equatable, Sendable {
+    var red: Double, green: Double, blue: Double
+    var alpha: Double = 1
+
+    static let white = CSSColor(red: 255, green: 255, blue: 255)
+    static let black = CSSColor(red: 0, green: 0, blue: 0)
+
+    var cssText: String { "rgba(\(Int(red)),\(Int(green)),\(Int(blue)),\(alpha))" }
+
+    /// WCAG 2 relative luminance.
+    var luminance: Double {
+        func channel(_ value: Double) -> Double {
+            let c = value / 255
+            return c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4)
+        }
+        return 0.2126 * channel(red) + 0.7152 * channel(green) + 0.0722 * channel(blue)
+    }
+
+    /// WCAG 2 contrast ratio, 1…21.
+    static func contrast(_ a: CSSColor, _ b: CSSColor) -> Double {
+        let (l1, l2) = (a.luminance, b.luminance)
+        return (max(l1, l2) + 0.05) / (min(l1, l2) + 0.05)
+    }
+
+    /// Parses `#rgb`, `#rgba`, `#rrggbb`, `#rrggbbaa`, `rgb()/rgba()` (numbers or %), named
+    /// colours and `transparent`. Nil for anything else (`currentcolor`, `var()`, `hsl()`…).
+    init?(css text: String) {
+        let value = text.trimmingWhitespace().lowercased()
+        if value == "transparent" { self.init(red: 0, green: 0, blue: 0, alpha: 0); return }
+        if let named = CSSColor.named[value] { self = named; return }
+        if value.hasPrefix("#") {
+            let hex = Array(value.dropFirst())
+            func digit(_ c: Character) -> Double? { c.hexDigitValue.map(Double.init) }
+            let digits = hex.compactMap(digit)
+            guard digits.count == hex.count else { return nil }
+            switch digits.count {
+            case 3, 4:
+                self.init(red: digits[0] * 17, green: digits[1] * 17, blue: digits[2] * 17,
+                          alpha: digits.count == 4 ? digits[3] * 17 / 255 : 1)
+            case 6, 8:
+                self.init(red: digits[0] * 16 + digits[1], green: digits[2] * 16 + digits[3], blue: digits[4] * 16 + digits[5],
+                          alpha: digits.count == 8 ? (digits[6] * 16 + digits[7]) / 255 : 1)
+            default: return nil
+            }
+            return
+        }
+        if value.hasPrefix("rgb(") || value.hasPrefix("rgba("), value.hasSuffix(")"),
+           let open = value.firstIndex(of: "(") {
+            let inner = value[value.index(after: open)..<value.index(before: value.endIndex)]
+            let parts = inner.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "/" }).map(String.init)
+            guard parts.count == 3 || parts.count == 4 else { return nil }
+            func component(_ s: String, scale: Double) -> Double? {
+                if s.hasSuffix("%") { return Double(s.dropLast()).map { $0 / 100 * scale } }
+                return Double(s)
+            }
+            guard let r = component(parts[0], scale: 255), let g = component(parts[1], scale: 255),
+                  let b = component(parts[2], scale: 255) else { return nil }
+            var a = 1.0
+            if parts.count == 4 { guard let parsed = component(parts[3], scale: 1) else { return nil }; a = parsed }
+            self.init(red: min(max(r, 0), 255), green: min(max(g, 0), 255), blue: min(max(b, 0), 255), alpha: min(max(a, 0), 1))
+            return
+        }
+        return nil
+    }
+
+    /// The first colour token of a shorthand such as `background: #fff url(x.png)`.
+    static func firstColor(in value: String) -> CSSColor? {
+        var depth = 0
+        var token = ""
+        var tokens: [String] = []
+        for character in value {
+            if character == "(" { depth += 1 }
+            if character == ")" { depth -= 1 }
+            if character == " " && depth == 0 { if !token.isEmpty { tokens.append(token) }; token = "" } else { token.append(character) }
+        }
+        if !token.isEmpty { tokens.append(token) }
+        for token in tokens { if let color = CSSColor(css: token) { return color } }
+        return nil
+    }
+
+    /// Alpha-composites `self` over an opaque `background`.
+    func over(_ background: CSSColor) -> CSSColor {
+        CSSColor(red: red * alpha + background.red * (1 - alpha),
+                 green: green * alpha + background.green * (1 - alpha),
+                 blue: blue * alpha + background.blue * (1 - alpha))
+    }
+
+    static let named: [String: CSSColor] = {
+        let table: [(String, UInt32)] = [
+            ("black", 0x000000), ("silver", 0xc0c0c0), ("gray", 0x808080), ("grey", 0x808080), ("white", 0xffffff),
+            ("maroon", 0x800000), ("red", 0xff0000), ("purple", 0x800080), ("fuchsia", 0xff00ff), ("magenta", 0xff00ff),
+            ("green", 0x008000), ("lime", 0x00ff00), ("olive", 0x808000), ("yellow", 0xffff00), ("navy", 0x000080),
+            ("blue", 0x0000ff), ("teal", 0x008080), ("aqua", 0x00ffff), ("cyan", 0x00ffff), ("orange", 0xffa500),
+            ("darkgray", 0xa9a9a9), ("darkgrey", 0xa9a9a9), ("lightgray", 0xd3d3d3), ("lightgrey", 0xd3d3d3),
+            ("dimgray", 0x696969), ("dimgrey", 0x696969), ("gainsboro", 0xdcdcdc), ("whitesmoke", 0xf5f5f5),
+            ("darkblue", 0x00008b), ("darkred", 0x8b0000), ("darkgreen", 0x006400), ("lightblue", 0xadd8e6),
+            ("lightyellow", 0xffffe0), ("pink", 0xffc0cb), ("brown", 0xa52a2a), ("gold", 0xffd700),
+            ("beige", 0xf5f5dc), ("ivory", 0xfffff0), ("khaki", 0xf0e68c), ("coral", 0xff7f50), ("salmon", 0xfa8072),
+            ("tomato", 0xff6347), ("crimson", 0xdc143c), ("indigo", 0x4b0082), ("violet", 0xee82ee),
+            ("lightgreen", 0x90ee90), ("skyblue", 0x87ceeb), ("steelblue", 0x4682b4), ("slategray", 0x708090),
+            ("slategrey", 0x708090), ("darkslategray", 0x2f4f4f), ("lightslategray", 0x778899),
+        ]
+        var result: [String: CSSColor] = [:]
+        for (name, rgb) in table {
+            result[name] = CSSColor(red: Double(rgb >> 16 & 0xff), green: Double(rgb >> 8 & 0xff), blue: Double(rgb & 0xff))
+        }
+        return result
+    }()
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

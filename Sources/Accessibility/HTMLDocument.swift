@@ -1,0 +1,276 @@
+import CLibXML2
+
+/// An HTML page parsed by libxml2's HTML parser and copied into a flat, read-only arena.
+///
+/// The libxml2 tree is walked once, iteratively (no recursion, so 100,000 nested elements
+/// cannot overflow the stack), and freed right away: rules then read plain Swift values.
+/// Nodes are stored in document order (pre-order), so "walk the tree once" is a loop over
+/// `nodes`; `parent`, `firstChild` and `nextSibling` are indices into the same array.
+///
+/// ```swift
+/// let document = try HTMLDocument(parsing: Array("<p>Bonjour</p>".utf8))
+/// for node in document.nodes where node.isElement { print(node.name, node.line) }
+/// ```
+public struct HTMLDocument: Sendable {
+    /// Pages bigger than this are refused: the checker keeps memory bounded.
+    public static let maximumByteCount = 20 * 1024 * 1024
+
+    public enum Kind: UInt8, Sendable { case element, text }
+
+    public struct Attribute: Sendable, Equatable {
+        /// Lower-cased by libxml2's HTML parser.
+        public var name: String
+        /// Entities decoded; "" for a boolean attribute (`<input required>`).
+        public var value: String
+    }
+
+    public struct Node: Sendable {
+        public var kind: Kind
+        /// Lower-case element name; "#text" for a text node.
+        public var name: String
+        public var attributes: [Attribute]
+        /// Text of a text node; "" for an element.
+        public var text: String
+        /// 1-based line in the source, 0 when libxml2 does not know it.
+        public var line: Int
+        public var depth: Int
+        public var parent: Int
+        public var firstChild: Int
+        public var nextSibling: Int
+
+        public var isElement: Bool { kind == .element }
+
+        /// The value of attribute `name` (lower case), or nil when absent.
+        public func attribute(_ name: String) -> String? {
+            for attribute in attributes where attribute.name == name { return attribute.value }
+            return nil
+        }
+
+        public func has(_ name: String) -> Bool { attribute(name) != nil }
+    }
+
+    /// Every element and text node, in document order. Index 0 is the root element when any.
+    public let nodes: [Node]
+    /// `<!DOCTYPE …>` as libxml2 saw it, nil when the page has none.
+    public let doctype: Doctype?
+    /// Element indices by `id` value, in document order (several when ids are duplicated).
+    public let elementsByID: [String: [Int]]
+
+    public struct Doctype: Sendable, Equatable {
+        public var name: String
+        public var publicID: String?
+        public var systemID: String?
+    }
+
+    /// Parses `bytes` as HTML. Never crashes on garbage: libxml2 recovers what it can.
+    /// - Parameter encoding: the encoding to assume, UTF-8 unless told otherwise; pass nil
+    ///   to let libxml2 read `<meta charset>`.
+    /// - Throws: `HTMLDocumentError` when the page is too large or libxml2 gives up.
+    public init(parsing bytes: [UInt8], encoding: String? = "UTF-8") throws {
+        guard bytes.count <= Self.maximumByteCount else {
+            throw HTMLDocumentError.tooLarge(byteCount: bytes.count, limit: Self.maximumByteCount)
+        }
+        let options = Int32(HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
+            | HTML_PARSE_NONET.rawValue | HTML_PARSE_RECOVER.rawValue)
+        // libxml2 wants a non-null buffer even for an empty page.
+        let source = bytes.isEmpty ? [UInt8(ascii: " ")] : bytes
+        let parsed: htmlDocPtr? = source.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pointer in
+                if let encoding {
+                    return htmlReadMemory(pointer, Int32(buffer.count), nil, encoding, options)
+                }
+                return htmlReadMemory(pointer, Int32(buffer.count), nil, nil, options)
+            }
+        }
+        guard let document = parsed else { throw HTMLDocumentError.unreadable }
+        defer { xmlFreeDoc(document) }
+
+        if let dtd = document.pointee.intSubset {
+            doctype = Doctype(name: dtd.pointee.name.map { String(cString: $0) } ?? "",
+                              publicID: dtd.pointee.ExternalID.map { String(cString: $0) },
+                              systemID: dtd.pointee.SystemID.map { String(cString: $0) })
+        } else {
+            doctype = nil
+        }
+        var builder = Builder()
+        builder.copy(from: document)
+        nodes = builder.nodes
+        elementsByID = builder.elementsByID
+    }
+
+    /// Convenience for Swift strings (always UTF-8).
+    public init(parsing html: String) throws {
+        try self.init(parsing: Array(html.utf8))
+    }
+
+    // MARK: - Tree navigation
+
+    /// Indices of the children of `index`, in order.
+    public func children(of index: Int) -> ChildSequence { ChildSequence(nodes: nodes, first: nodes[index].firstChild) }
+
+    /// Index one past the last descendant of `index`: descendants are `index+1 ..< end`.
+    public func subtreeEnd(of index: Int) -> Int {
+        let depth = nodes[index].depth
+        var end = index + 1
+        while end < nodes.count && nodes[end].depth > depth { end += 1 }
+        return end
+    }
+
+    /// Indices of the ancestors of `index`, nearest first.
+    public func ancestors(of index: Int) -> AncestorSequence { AncestorSequence(nodes: nodes, current: nodes[index].parent) }
+
+    /// The nearest ancestor element named one of `names`.
+    public func nearestAncestor(of index: Int, named names: Set<String>) -> Int? {
+        for ancestor in ancestors(of: index) where names.contains(nodes[ancestor].name) { return ancestor }
+        return nil
+    }
+
+    /// All the text under `index` (text nodes only, `<script>`/`<style>` excluded), whitespace collapsed.
+    public func textContent(of index: Int) -> String {
+        if nodes[index].kind == .text { return nodes[index].text.collapsingWhitespace() }
+        var parts: [String] = []
+        var cursor = index + 1
+        let end = subtreeEnd(of: index)
+        while cursor < end {
+            let node = nodes[cursor]
+            if node.kind == .element && (node.name == "script" || node.name == "style" || node.name == "template") {
+                cursor = subtreeEnd(of: cursor)
+                continue
+            }
+            if node.kind == .text { parts.append(node.text) }
+            cursor += 1
+        }
+        return parts.joined().collapsingWhitespace()
+    }
+
+    public struct ChildSequence: Sequence, IteratorProtocol {
+        let nodes: [Node]
+        var upcoming: Int
+        init(nodes: [Node], first: Int) { self.nodes = nodes; self.upcoming = first }
+        public mutating func next() -> Int? {
+            guard upcoming >= 0 else { return nil }
+            defer { upcoming = nodes[upcoming].nextSibling }
+            return upcoming
+        }
+    }
+
+    public struct AncestorSequence: Sequence, IteratorProtocol {
+        let nodes: [Node]
+        var current: Int
+        public mutating func next() -> Int? {
+            guard current >= 0 else { return nil }
+            defer { current = nodes[current].parent }
+            return current
+        }
+    }
+}
+
+// MARK: - Copying libxml2's tree
+
+private struct Builder {
+    var nodes: [HTMLDocument.Node] = []
+    var elementsByID: [String: [Int]] = [:]
+
+    /// Iterative pre-order walk: libxml2's own `children`/`next`/`parent` links are the stack.
+    mutating func copy(from document: htmlDocPtr) {
+        var lastChildOf: [Int] = []   // per depth: index of the last child appended at that depth
+        var parentStack: [Int] = []   // indices of open elements
+        var current: xmlNodePtr? = document.pointee.children
+        while let node = current {
+            var descend = false
+            switch node.pointee.type {
+            case XML_ELEMENT_NODE:
+                let index = append(node: node, kind: .element, parentStack: parentStack, lastChildOf: &lastChildOf)
+                if node.pointee.children != nil {
+                    parentStack.append(index)
+                    descend = true
+                }
+            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+                if !parentStack.isEmpty {
+                    _ = append(node: node, kind: .text, parentStack: parentStack, lastChildOf: &lastChildOf)
+                }
+            default:
+                break
+            }
+            if descend {
+                current = node.pointee.children
+                continue
+            }
+            // Next sibling, or climb until an ancestor has one.
+            var climb: xmlNodePtr? = node
+            current = nil
+            while let here = climb {
+                if let next = here.pointee.next { current = next; break }
+                climb = here.pointee.parent
+                if climb == nil || climb!.pointee.type == XML_HTML_DOCUMENT_NODE || climb!.pointee.type == XML_DOCUMENT_NODE {
+                    climb = nil
+                    break
+                }
+                // Leaving an element: close it.
+                if climb!.pointee.type == XML_ELEMENT_NODE, !parentStack.isEmpty {
+                    let closed = parentStack.removeLast()
+                    let depth = nodes[closed].depth + 1
+                    if lastChildOf.count > depth { lastChildOf.removeSubrange(depth...) }
+                }
+            }
+        }
+    }
+
+    private mutating func append(node: xmlNodePtr, kind: HTMLDocument.Kind, parentStack: [Int], lastChildOf: inout [Int]) -> Int {
+        let index = nodes.count
+        let parent = parentStack.last ?? -1
+        let depth = parentStack.count
+        var attributes: [HTMLDocument.Attribute] = []
+        var name = "#text"
+        var text = ""
+        if kind == .element {
+            name = node.pointee.name.map { String(cString: $0) } ?? ""
+            var attribute = node.pointee.properties
+            while let current = attribute {
+                let attributeName = current.pointee.name.map { String(cString: $0) } ?? ""
+                var value = ""
+                var child = current.pointee.children
+                while let piece = child {
+                    if let content = piece.pointee.content { value += String(cString: content) }
+                    child = piece.pointee.next
+                }
+                attributes.append(.init(name: attributeName, value: value))
+                if attributeName == "id" { elementsByID[value, default: []].append(index) }
+                attribute = current.pointee.next
+            }
+        } else if let content = node.pointee.content {
+            text = String(cString: content)
+        }
+        nodes.append(.init(kind: kind, name: name, attributes: attributes, text: text,
+                           line: Int(xmlGetLineNo(node)), depth: depth, parent: parent,
+                           firstChild: -1, nextSibling: -1))
+        // Link into the parent's child list.
+        while lastChildOf.count <= depth { lastChildOf.append(-1) }
+        let previous = lastChildOf[depth]
+        if previous >= 0 && nodes[previous].parent == parent {
+            nodes[previous].nextSibling = index
+        } else if parent >= 0 {
+            nodes[parent].firstChild = index
+        }
+        lastChildOf[depth] = index
+        return index
+    }
+}
+
+extension String {
+    /// Trims and folds runs of whitespace to one space.
+    func collapsingWhitespace() -> String {
+        var result = ""
+        result.reserveCapacity(utf8.count)
+        var pendingSpace = false
+        for scalar in unicodeScalars {
+            if scalar.properties.isWhitespace {
+                pendingSpace = !result.isEmpty
+            } else {
+                if pendingSpace { result.append(" "); pendingSpace = false }
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+}

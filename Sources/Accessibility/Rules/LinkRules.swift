@@ -1,0 +1,91 @@
+// MARK: - 6.1, 6.2 Liens; 12.7 lien d'évitement; 13.2 nouvelles fenêtres
+
+/// 6.2.1 every link has a name; 6.1.1 generic link texts (for a human); 12.7.1 the skip
+/// link's target exists (and its absence is flagged for a human); 13.2.1 links opening a
+/// new window without saying so (for a human).
+final class LinkRule: Rule {
+    let elements: Set<String> = []
+    private var anchorNames: Set<String> = []
+    /// The first in-page links of the body, candidates for a skip link.
+    private var firstLinks: [(index: Int, name: String, href: String)] = []
+    private var linkCount = 0
+
+    func visit(_ element: Int, in page: PageContext) {
+        let node = page.node(element)
+        if node.name == "a", let name = node.attribute("name") { anchorNames.insert(name) }
+        let role = page.explicitRole(of: element)
+        let isLink = (role == "link") || (role == nil && (node.name == "a" || node.name == "area") && node.has("href"))
+        guard isLink, node.name != "area", !page.hiddenFromAssistiveTechnologies[element] else { return }
+        let name = page.accessibleName(of: element)
+        linkCount += 1
+        if linkCount <= 3, let href = node.attribute("href")?.trimmingWhitespace() {
+            firstLinks.append((element, name, href))
+        }
+        if name.isEmpty {
+            page.report("6.2.1", .nonConforme, at: element, Messages.linkWithoutName)
+            return
+        }
+        let normalized = name.lowercased().trimmingCharacters(in: Self.punctuation)
+        if Self.genericLinkTexts.contains(normalized) {
+            page.report("6.1.1", .aVerifier, at: element, Messages.genericLinkText(name))
+        }
+        if node.attribute("target")?.lowercased() == "_blank" {
+            let lowered = name.lowercased()
+            if !Self.newWindowWords.contains(where: { lowered.contains($0) }) {
+                page.report("13.2.1", .aVerifier, at: element, Messages.newWindowWithoutWarning)
+            }
+        }
+    }
+
+    func finish(in page: PageContext) {
+        guard page.document.nodes.contains(where: { $0.name == "body" }) else { return }
+        let skipLinks = firstLinks.filter { link in
+            link.href.hasPrefix("#") && link.href.count > 1
+                && Self.skipLinkWords.contains { link.name.lowercased().contains($0) }
+        }
+        guard !skipLinks.isEmpty else {
+            if linkCount > 0 { page.report("12.7.1", .aVerifier, at: nil, Messages.skipLinkMissing) }
+            return
+        }
+        for link in skipLinks {
+            let target = String(link.href.dropFirst()).removingPercentEncodingIfPossible()
+            if page.document.elementsByID[target] == nil && !anchorNames.contains(target) {
+                page.report("12.7.1", .nonConforme, at: link.index, Messages.skipLinkBroken(link.href))
+            }
+        }
+    }
+
+    static let punctuation: Set<Character> = [".", "…", ":", "!", "?", " ", ">", "»", "→", "-", "(", ")", "[", "]"]
+    static let genericLinkTexts: Set<String> = [
+        "ici", "cliquez ici", "cliquer ici", "lire la suite", "la suite", "suite", "en savoir plus", "plus",
+        "voir", "voir plus", "lien", "ce lien", "en lire plus", "détails", "plus d'infos", "plus d’infos",
+        "click here", "here", "read more", "more", "learn more", "link",
+    ]
+    static let newWindowWords = ["nouvelle fenêtre", "nouvel onglet", "new window", "new tab", "fenêtre externe"]
+    static let skipLinkWords = ["contenu", "aller au", "accès", "skip", "main", "principal", "évitement"]
+}
+
+extension String {
+    func trimmingCharacters(in set: Set<Character>) -> String {
+        var slice = Substring(self)
+        while let first = slice.first, set.contains(first) { slice = slice.dropFirst() }
+        while let last = slice.last, set.contains(last) { slice = slice.dropLast() }
+        return String(slice)
+    }
+
+    /// Decodes %XX escapes (UTF-8); the string itself when it is not valid percent-encoding.
+    func removingPercentEncodingIfPossible() -> String {
+        guard contains("%") else { return self }
+        var bytes: [UInt8] = []
+        var iterator = utf8.makeIterator()
+        while let byte = iterator.next() {
+            if byte == UInt8(ascii: "%"), let high = iterator.next(), let low = iterator.next(),
+               let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16) {
+                bytes.append(value)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(validating: bytes, as: UTF8.self) ?? self
+    }
+}
