@@ -13,41 +13,38 @@ struct BuildCommand: ParsableCommand {
           guichet build --root ./mairie --output /var/www/mairie
         """)
 
-    @Option(name: .long, help: "Folder holding guichet.yaml, Content/ and Theme/.")
-    var root: String = "."
+    @OptionGroup var site: SiteOptions
 
     @Option(name: .long, help: "Output folder (default: ROOT/site).")
     var output: String?
 
-    @Flag(name: .long, help: "Treat 'à vérifier' accessibility items as failures (reserved for the checker).")
-    var strict = false
-
     func run() throws {
-        let rootURL = URL(fileURLWithPath: root).standardizedFileURL
-        let outputURL = output.map { URL(fileURLWithPath: $0) } ?? rootURL.appendingPathComponent("site")
-        let start = Date()
-        let writer: DiskOutput
-        do {
-            writer = try DiskOutput(destination: outputURL)
-        } catch {
-            printError("guichet: impossible de préparer le dossier de sortie \(outputURL.path) : \(error.localizedDescription)")
-            throw ExitCode(2)
-        }
-        do {
-            let report = try SiteBuild.run(root: rootURL, output: writer) { step, label in
-                printError("[\(step)/\(SiteBuild.stages.count)] \(label)")
-            }
-            let seconds = Date().timeIntervalSince(start)
-            printError("Site construit : \(report.pages) pages et \(report.files) fichiers dans \(outputURL.path) (\(String(format: "%.2f", seconds)) s).")
-        } catch {
-            for diagnostic in error.diagnostics { printError(diagnostic.description) }
-            let count = error.diagnostics.count
-            printError("[\(error.stage)] Échec de la construction : \(count) problème\(count > 1 ? "s" : "") à corriger. Le site précédent n’a pas été modifié.")
-            throw ExitCode(error.kind == .configuration ? 2 : 1)
-        }
+        let outputURL = output.map { URL(fileURLWithPath: $0) } ?? site.rootURL.appendingPathComponent("site")
+        try buildSite(root: site.rootURL, output: outputURL)
     }
 }
 
-func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+/// Runs the build pipeline with progress and French diagnostics on standard error.
+/// Throws the exit code of the CLI contract: 1 for content problems, 2 for configuration.
+func buildSite(root: URL, output: URL) throws(ExitCode) {
+    let start = Date()
+    let writer: DiskOutput
+    do {
+        writer = try DiskOutput(destination: output)
+    } catch {
+        printError("guichet: impossible de préparer le dossier de sortie \(output.path) : \(error.localizedDescription)")
+        throw ExitCode(2)
+    }
+    do {
+        let report = try SiteBuild.run(root: root, output: writer) { step, label in
+            printError("[\(step)/\(SiteBuild.stages.count)] \(label)")
+        }
+        let seconds = String(format: "%.2f", Date().timeIntervalSince(start))
+        printError("Site construit : \(report.pages) pages et \(report.files) fichiers dans \(output.path) (\(seconds) s).")
+    } catch {
+        for diagnostic in error.diagnostics { printError(diagnostic.description) }
+        let count = error.diagnostics.count
+        printError("[\(error.stage)] Échec de la construction : \(count) problème\(count > 1 ? "s" : "") à corriger. Le site précédent n’a pas été modifié.")
+        throw ExitCode(error.kind == .configuration ? 2 : 1)
+    }
 }

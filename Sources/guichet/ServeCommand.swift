@@ -14,8 +14,7 @@ struct ServeCommand: AsyncParsableCommand {
         then open http://127.0.0.1:8080 in a browser. Stop with Ctrl+C.
         """)
 
-    @Option(name: .long, help: "Folder holding guichet.yaml, Content/ and Theme/.")
-    var root: String = "."
+    @OptionGroup var site: SiteOptions
 
     @Option(name: .long, help: "Port to listen on (127.0.0.1 only).")
     var port: Int = 8080
@@ -25,11 +24,9 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var build = BuildCommand()
-        build.root = root
-        try build.run()
-        let site = URL(fileURLWithPath: root).appendingPathComponent("site").standardizedFileURL.path
-        let server = PreviewServer(siteFolder: site, port: port)
+        let output = site.rootURL.appendingPathComponent("site")
+        try buildSite(root: site.rootURL, output: output)
+        let server = PreviewServer(siteFolder: output.path, port: port)
         try await server.run { port in
             printError("Aperçu du site : http://127.0.0.1:\(port)/ (Ctrl+C pour arrêter)")
         }

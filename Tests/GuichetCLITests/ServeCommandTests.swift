@@ -1,0 +1,55 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+
+/// `guichet serve` as `make serve` runs it: a real process, a real socket, real HTTP requests.
+@Suite struct ServeCommandTests {
+    @Test func servesTheDemoPagesAndTheNotFoundPage() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("guichet-serve-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        for item in ["guichet.yaml", "Content", "Theme"] {
+            try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: BuildCommandTests.repositoryRoot.appendingPathComponent(item),
+                                             to: root.appendingPathComponent(item))
+        }
+        let process = Process()
+        process.executableURL = BuildCommandTests.binary
+        process.arguments = ["serve", "--root", root.path, "--port", "0"]
+        let stderr = Pipe()
+        process.standardError = stderr
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        defer { process.terminate(); process.waitUntilExit() }
+
+        // The server prints its address once it listens; port 0 lets the system choose.
+        var port: Int?
+        var seen = ""
+        let deadline = Date().addingTimeInterval(60)
+        while port == nil, Date() < deadline {
+            let chunk = stderr.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen += String(decoding: chunk, as: UTF8.self)
+            if let range = seen.range(of: "Aperçu du site : http://127.0.0.1:") {
+                port = Int(seen[range.upperBound...].prefix { $0.isNumber })
+            }
+        }
+        let listening = try #require(port, "no address printed: \(seen)")
+
+        func get(_ path: String) async throws -> (Int, String) {
+            let (data, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(listening)\(path)")!)
+            return ((response as! HTTPURLResponse).statusCode, String(decoding: data, as: UTF8.self))
+        }
+        let (homeStatus, home) = try await get("/")
+        #expect(homeStatus == 200)
+        #expect(home.contains("<html lang=\"fr\">"))
+        let (pageStatus, page) = try await get("/demarches/etat-civil/acte-de-naissance/")
+        #expect(pageStatus == 200)
+        #expect(page.contains("<h1>Demander un acte de naissance</h1>"))
+        let (missingStatus, missing) = try await get("/nulle-part/")
+        #expect(missingStatus == 404)
+        #expect(missing.contains("<h1>Page introuvable</h1>"))
+        #expect(try await get("/assets/guichet.css").0 == 200)
+    }
+}
