@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // MARK: - System libraries
@@ -34,6 +35,10 @@ let package = Package(
         ]),
         .target(name: "ContentLoader", dependencies: ["GuichetModel", "YAMLReading"]),
         .target(name: "Markdown", dependencies: ["CCmarkGFM"]),
+        .target(name: "FormKit", dependencies: [
+            "GuichetModel", "YAMLReading", .product(name: "Yams", package: "Yams"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .target(name: "Rendering", dependencies: [
             "GuichetModel", .product(name: "Mustache", package: "swift-mustache"),
         ]),
@@ -60,6 +65,7 @@ let package = Package(
         .testTarget(name: "GuichetModelTests", dependencies: ["GuichetModel"]),
         .testTarget(name: "ContentLoaderTests", dependencies: ["ContentLoader"]),
         .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
+        .testTarget(name: "FormKitTests", dependencies: ["FormKit"]),
         .testTarget(name: "SiteBuilderTests", dependencies: ["SiteBuilder"]),
         .testTarget(name: "AccessibilityTests", dependencies: ["Accessibility"]),
         .testTarget(name: "GuichetCLITests", dependencies: []),

@@ -1,0 +1,177 @@
+import Foundation
+import GuichetModel
+
+/// Parsers for the French formats a form meets. Each returns the canonical form, or nil.
+public enum FieldFormats {
+    /// "Nom@Exemple.FR " → "Nom@exemple.fr". Deliberately simple (one @, a dot in the domain,
+    /// no spaces): stricter rules reject real addresses, and the e-mail itself is the test.
+    public static func email(_ text: String) -> String? {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[0].count <= 64, text.count <= 254 else { return nil }
+        let local = parts[0], domain = parts[1].lowercased()
+        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+        guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty && !$0.hasPrefix("-") && !$0.hasSuffix("-") }),
+              domain.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." }),
+              let tld = labels.last, tld.count >= 2, tld.allSatisfy(\.isLetter),
+              !local.contains(where: { $0.isWhitespace || $0.isNewline || "<>()[],;:\\\"".contains($0) }),
+              !local.hasPrefix("."), !local.hasSuffix("."), !local.contains("..") else { return nil }
+        return "\(local)@\(domain)"
+    }
+
+    /// French numbers as people write them → E.164: "06 12 34 56 78", "06.12.34.56.78",
+    /// "+33 6 12 34 56 78", "0033612345678" → "+33612345678". Overseas (+262…) and other
+    /// international numbers (+ and 9 to 15 digits) are kept as such.
+    public static func phone(_ text: String) -> String? {
+        var body = Substring(text)
+        var international = false
+        if body.hasPrefix("+") { international = true; body = body.dropFirst() }
+        guard body.allSatisfy({ $0.isASCII && ($0.isNumber || " .-/()".contains($0)) }) else { return nil }
+        var digits = body.filter(\.isNumber)
+        if !international, digits.hasPrefix("00") { international = true; digits.removeFirst(2) }
+        if international {
+            if digits.hasPrefix("33") {
+                var national = digits.dropFirst(2)
+                if national.hasPrefix("0") { national = national.dropFirst() }  // "+33 (0)6…"
+                guard national.count == 9, national.first != "0" else { return nil }
+                return "+33" + national
+            }
+            guard (9...15).contains(digits.count) else { return nil }
+            return "+" + digits
+        }
+        guard digits.count == 10, digits.hasPrefix("0"), digits.dropFirst().first != "0" else { return nil }
+        return "+33" + digits.dropFirst()
+    }
+
+    /// Five digits, the first two a French département (01–98; 97/98 overseas; 00 does not exist).
+    public static func postcode(_ text: String) -> String? {
+        let compact = text.filter { $0 != " " }
+        guard compact.count == 5, compact.allSatisfy({ $0.isASCII && $0.isNumber }), !compact.hasPrefix("00") else { return nil }
+        return compact
+    }
+
+    /// Exactly `count` digits once spaces and dots are removed.
+    public static func digits(_ text: String, count: Int) -> String? {
+        let compact = text.filter { $0 != " " && $0 != "." && $0 != "-" }
+        guard compact.count == count, compact.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return compact
+    }
+
+    /// SIRET: Luhn on the 14 digits; La Poste's establishments (SIREN 356 000 000) follow
+    /// INSEE's other rule, the sum of the digits being a multiple of 5.
+    public static func isValidSIRET(_ digits: String) -> Bool {
+        let values = digits.compactMap(\.wholeNumberValue)
+        guard values.count == 14 else { return false }
+        if digits.hasPrefix("356000000") { return values.reduce(0, +) % 5 == 0 }
+        var sum = 0
+        for (index, value) in values.reversed().enumerated() {
+            if index % 2 == 1 {
+                let doubled = value * 2
+                sum += doubled > 9 ? doubled - 9 : doubled
+            } else {
+                sum += value
+            }
+        }
+        return sum % 10 == 0
+    }
+
+    /// Répertoire national des associations: "W" and 9 digits ("W751234567").
+    public static func rna(_ text: String) -> String? {
+        let compact = text.filter { $0 != " " }.uppercased()
+        guard compact.count == 10, compact.hasPrefix("W"), compact.dropFirst().allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return compact
+    }
+
+    /// IBAN characters, upper-cased without spaces, if its shape is right (country, check
+    /// digits, 11–30 letters or digits; French IBANs have 27 characters).
+    public static func ibanCharacters(_ text: String) -> String? {
+        let compact = text.filter { $0 != " " && $0 != "-" }.uppercased()
+        guard (15...34).contains(compact.count), compact.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else { return nil }
+        let chars = Array(compact)
+        guard chars[0].isLetter, chars[1].isLetter, chars[2].isNumber, chars[3].isNumber else { return nil }
+        if compact.hasPrefix("FR") && compact.count != 27 { return nil }
+        return compact
+    }
+
+    /// ISO 13616 check: move the first four characters to the end, letters to numbers
+    /// (A = 10 … Z = 35), and the number modulo 97 must be 1.
+    public static func isValidIBAN(_ iban: String) -> Bool {
+        let rearranged = iban.dropFirst(4) + iban.prefix(4)
+        var remainder = 0
+        for char in rearranged {
+            guard let value = char.isNumber ? char.wholeNumberValue : (char.asciiValue.map { Int($0) - 55 }) else { return false }
+            for digit in String(value) {
+                remainder = (remainder * 10 + digit.wholeNumberValue!) % 97
+            }
+        }
+        return remainder == 1
+    }
+
+    /// "12", "12,5", "12.5", "-3", "1 200" (French writing) → a number.
+    public static func number(_ text: String) -> Double? {
+        let compact = text.filter { $0 != " " && $0 != "\u{00A0}" && $0 != "\u{202F}" }.replacingOccurrences(of: ",", with: ".")
+        guard !compact.isEmpty, compact.count <= 30,
+              compact.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-") }),
+              let value = Double(compact), value.isFinite else { return nil }
+        return value
+    }
+
+    /// "14/07/1990", "14-07-1990", "14.07.1990", "14 07 1990", "1990-07-14" (what a browser's
+    /// date picker sends) → a date that exists.
+    public static func date(_ text: String) -> SimpleDate? {
+        if let iso = SimpleDate(iso: text) { return iso }
+        let parts = text.split(whereSeparator: { "/-. ".contains($0) })
+        guard parts.count == 3, parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+              parts[0].count <= 2, parts[1].count <= 2, parts[2].count == 4,
+              let day = Int(parts[0]), let month = Int(parts[1]), let year = Int(parts[2]), year >= 1800 else { return nil }
+        return SimpleDate(year: year, month: month, day: day)
+    }
+
+    /// Whole-value match of an editor's pattern (validated when the form is loaded).
+    public static func matches(_ text: String, pattern: String) -> Bool {
+        guard let regex = try? NSRegularExpression(pattern: "^(?:\(pattern))$") else { return false }
+        return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+    }
+}
+
+enum TextNormalizer {
+    /// Trims, turns CR LF and CR into LF, drops control characters a keyboard cannot type
+    /// (they break logs, CSV exports and e-mails), and keeps line breaks only where allowed.
+    static func clean(_ text: String) -> String {
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        for scalar in text.replacingOccurrences(of: "\r\n", with: "\n").unicodeScalars {
+            switch scalar {
+            case "\r", "\n":
+                // Kept even in one-line fields: the validator then refuses them with a message.
+                result.unicodeScalars.append("\n")
+            case "\t":
+                result.unicodeScalars.append(" ")
+            default:
+                if scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .format && scalar != "\u{200D}" {
+                    continue
+                }
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+public enum FileNames {
+    /// The name a person gave the file, without any folder part ("C:\\docs\\x.pdf", "../x.pdf").
+    public static func displayName(_ raw: String) -> String {
+        let last = raw.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
+        let cleaned = TextNormalizer.clean(last).replacingOccurrences(of: "\n", with: " ")
+        let trimmed = cleaned.trimmingCharacters(in: CharacterSet(charactersIn: ". "))
+        let name = trimmed.isEmpty ? "fichier" : trimmed
+        return name.count > 120 ? String(name.prefix(120)) : name
+    }
+
+    /// "Scan.JPEG" → "jpg".
+    public static func normalizedExtension(_ raw: String) -> String? {
+        let name = displayName(raw)
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return nil }
+        let ext = name[name.index(after: dot)...].lowercased()
+        return ext == "jpeg" ? "jpg" : ext
+    }
+}
