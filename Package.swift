@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "GuichetModelTests", dependencies: ["GuichetModel"]),
         .testTarget(name: "ContentLoaderTests", dependencies: ["ContentLoader"]),
         .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
-        .testTarget(name: "FormKitTests", dependencies: ["FormKit"]),
+        .testTarget(name: "FormKitTests", dependencies: ["FormKit", "ContentLoader"]),
         .testTarget(name: "SiteBuilderTests", dependencies: ["SiteBuilder"]),
         .testTarget(name: "AccessibilityTests", dependencies: ["Accessibility"]),
         .testTarget(name: "GuichetCLITests", dependencies: []),
