@@ -48,7 +48,7 @@ let package = Package(
 
         // MARK: - The build pipeline
         .target(name: "SiteBuilder", dependencies: [
-            "GuichetModel", "ContentLoader", "Markdown", "Rendering", "CAtomicSwap",
+            "GuichetModel", "ContentLoader", "FormKit", "Markdown", "Rendering", "CAtomicSwap",
         ]),
 
         // MARK: - Transports (HTTP preview now; CGI and FastCGI with the gateway issue)
@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "ContentLoaderTests", dependencies: ["ContentLoader"]),
         .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
         .testTarget(name: "FormKitTests", dependencies: ["FormKit", "ContentLoader"]),
-        .testTarget(name: "SiteBuilderTests", dependencies: ["SiteBuilder"]),
+        .testTarget(name: "SiteBuilderTests", dependencies: ["SiteBuilder", "Rendering", "GuichetModel"]),
         .testTarget(name: "AccessibilityTests", dependencies: ["Accessibility"]),
         .testTarget(name: "GuichetCLITests", dependencies: []),
     ],

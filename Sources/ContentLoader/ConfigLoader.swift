@@ -8,7 +8,7 @@ public enum ConfigLoader {
 
     public static func parse(_ text: String, file: String = fileName) throws(Diagnostic) -> SiteConfig {
         let root = try YAMLMapping.parse(text, file: file)
-        try root.rejectUnknownKeys(["authority", "base_url", "accessibility", "dpo", "navigation", "services"],
+        try root.rejectUnknownKeys(["authority", "base_url", "gateway_url", "accessibility", "dpo", "navigation", "services"],
                                    context: "dans guichet.yaml")
 
         let authorityMap = try root.requiredMapping("authority", what: "La section « authority »", context: "(l’autorité qui publie le site)")
@@ -87,7 +87,14 @@ public enum ConfigLoader {
                 hours: try entry.string("hours") ?? ""))
         }
 
+        var gatewayURL = try root.string("gateway_url") ?? "/guichet"
+        guard gatewayURL.hasPrefix("/") || gatewayURL.hasPrefix("https://") || gatewayURL.hasPrefix("http://") else {
+            throw Diagnostic(file: file, line: root.lineOf("gateway_url"), message:
+                "« gateway_url » doit être un chemin qui commence par « / » (par exemple /guichet) ou une adresse https://.")
+        }
+        while gatewayURL.hasSuffix("/") { gatewayURL.removeLast() }
+
         return SiteConfig(authority: authority, baseURL: baseURL, accessibility: status, dpo: dpo,
-                          navigation: navigation, services: services)
+                          navigation: navigation, services: services, gatewayURL: gatewayURL)
     }
 }

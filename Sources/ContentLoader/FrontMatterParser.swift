@@ -25,12 +25,12 @@ public enum FrontMatterParser {
         }
         let yaml = lines[1..<closing].joined(separator: "\n")
         // Line 1 is the opening "---", so YAML line n is file line n + 1.
-        let frontMatter = try parseFrontMatter(yaml, file: file, lineOffset: 1, closingLine: closing + 1)
+        let (frontMatter, formLine) = try parseFrontMatter(yaml, file: file, lineOffset: 1, closingLine: closing + 1)
         let body = lines[(closing + 1)...].joined(separator: "\n")
-        return SourcePage(sourcePath: file, frontMatter: frontMatter, body: body, bodyFirstLine: closing + 2)
+        return SourcePage(sourcePath: file, frontMatter: frontMatter, body: body, bodyFirstLine: closing + 2, formLine: formLine)
     }
 
-    static func parseFrontMatter(_ yaml: String, file: String, lineOffset: Int, closingLine: Int) throws(Diagnostic) -> FrontMatter {
+    static func parseFrontMatter(_ yaml: String, file: String, lineOffset: Int, closingLine: Int) throws(Diagnostic) -> (FrontMatter, Int?) {
         if yaml.trimmingWhitespace().isEmpty {
             throw Diagnostic(file: file, line: 2, message: "L’en-tête est vide : indiquez au moins le titre de la page (title: …).")
         }
@@ -48,11 +48,12 @@ public enum FrontMatterParser {
             }
             updated = date
         }
-        return FrontMatter(title: title,
-                           description: try map.string("description"),
-                           section: try map.string("section"),
-                           order: try map.int("order"),
-                           form: try map.string("form"),
-                           updated: updated)
+        let frontMatter = FrontMatter(title: title,
+                                      description: try map.string("description"),
+                                      section: try map.string("section"),
+                                      order: try map.int("order"),
+                                      form: try map.string("form"),
+                                      updated: updated)
+        return (frontMatter, map.lineOf("form"))
     }
 }

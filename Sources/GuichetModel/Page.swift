@@ -33,12 +33,15 @@ public struct SourcePage: Sendable, Equatable {
     public var body: String
     /// Line of the file where `body` starts, so Markdown line numbers map back to the file.
     public var bodyFirstLine: Int
+    /// Line of the `form:` key, for a message when that form does not exist.
+    public var formLine: Int?
 
-    public init(sourcePath: String, frontMatter: FrontMatter, body: String, bodyFirstLine: Int) {
+    public init(sourcePath: String, frontMatter: FrontMatter, body: String, bodyFirstLine: Int, formLine: Int? = nil) {
         self.sourcePath = sourcePath
         self.frontMatter = frontMatter
         self.body = body
         self.bodyFirstLine = bodyFirstLine
+        self.formLine = formLine
     }
 }
 

@@ -7,15 +7,20 @@ public struct SiteConfig: Sendable, Equatable {
     public var dpo: DataProtectionOfficer
     public var navigation: [NavigationEntry]
     public var services: [Service]
+    /// Path (or absolute URL) where the gateway receives forms: a form posts to
+    /// `gatewayURL + "/formulaires/<id>"`.
+    public var gatewayURL: String
 
     public init(authority: Authority, baseURL: String, accessibility: AccessibilityStatus,
-                dpo: DataProtectionOfficer, navigation: [NavigationEntry], services: [Service]) {
+                dpo: DataProtectionOfficer, navigation: [NavigationEntry], services: [Service],
+                gatewayURL: String = "/guichet") {
         self.authority = authority
         self.baseURL = baseURL
         self.accessibility = accessibility
         self.dpo = dpo
         self.navigation = navigation
         self.services = services
+        self.gatewayURL = gatewayURL
     }
 
     public func service(id: String) -> Service? { services.first { $0.id == id } }

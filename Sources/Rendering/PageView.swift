@@ -22,6 +22,22 @@ public struct PageView: Sendable {
     public var hasBreadcrumb: Bool
     /// HTML of the Markdown body (already safe: raw HTML is refused upstream).
     public var content: String
+    /// Things to prepare before filling the page's form ("pièces à fournir").
+    public var pieces: [String] = []
+    public var hasPieces: Bool = false
+    /// HTML of the page's form, rendered by `Theme.renderForm`.
+    public var form: String?
+    /// Errors of a refused submission, shown at the top of the page ("Il y a un problème").
+    public var errorSummary: [ErrorSummaryItem] = []
+    public var hasErrors: Bool = false
+
+    /// Shows the page again with the errors of a refused submission: summary at the top and
+    /// "Erreur : " before the title, so that the first thing announced is that something failed.
+    public mutating func showErrors(_ errors: [ErrorSummaryItem]) {
+        errorSummary = errors
+        hasErrors = !errors.isEmpty
+        if hasErrors && !documentTitle.hasPrefix("Erreur : ") { documentTitle = "Erreur : " + documentTitle }
+    }
     /// "20 novembre 2026".
     public var updated: String?
     public var updatedISO: String?

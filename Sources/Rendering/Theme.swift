@@ -7,7 +7,7 @@ import Mustache
 /// Templates are named after their file (`Theme/templates/page.mustache` → `page`). The site
 /// builder and (later) the gateway render with the same templates, so both look the same.
 public struct Theme: Sendable {
-    public static let requiredTemplates = ["layout", "page", "sitemap", "not-found"]
+    public static let requiredTemplates = ["layout", "page", "sitemap", "not-found", "form", "form-field"]
 
     let library: MustacheLibrary
     /// Asset files relative to `Theme/assets/` (published under `/assets/`).
@@ -52,6 +52,11 @@ public struct Theme: Sendable {
             }
         }
         return Theme(library: library, assets: assets.sorted(), assetsDirectory: assetsDir)
+    }
+
+    /// The HTML of a form (the gateway shows it again, with errors, through this same call).
+    public func renderForm(_ form: FormView) -> String {
+        library.render(["form": form], withTemplate: "form") ?? ""
     }
 
     /// Renders `template` as the body of `layout`: the page-specific part first, then the frame

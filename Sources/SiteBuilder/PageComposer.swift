@@ -61,13 +61,44 @@ struct PageComposer: Sendable {
             }
             contentHTML = document.html
         }
+        var pieces: [String] = []
+        if entry.sourceIndex == nil, let formIndex = entry.formIndex {
+            // A form's own page: its introduction, the pieces to prepare, then the form.
+            let form = source.forms[formIndex]
+            if let introduction = form.introduction {
+                contentHTML = MarkdownRenderer.render(introduction) { link in
+                    switch resolver.resolve(link.url, isImage: link.kind == .image, fromSource: "Content/index.md") {
+                    case .keep: return nil
+                    case .rewrite(let url): return published(url)
+                    case .broken(let message):
+                        diagnostics.append(Diagnostic(file: entry.sourcePath, message: "Dans « introduction » : \(message)"))
+                        return nil
+                    }
+                }.html
+            }
+            pieces = form.piecesToPrepare
+        }
         if !diagnostics.isEmpty {
             diagnostics.sort { ($0.line ?? 0) < ($1.line ?? 0) }
             return .failure(DiagnosticList(diagnostics))
         }
-        let view = pageView(for: entry, content: contentHTML)
+        var view = pageView(for: entry, content: contentHTML)
+        view.pieces = pieces
+        view.hasPieces = !pieces.isEmpty
+        if let formIndex = entry.formIndex {
+            view.form = source.theme.renderForm(formView(source.forms[formIndex]))
+        }
+        let sourcePath = entry.sourceIndex != nil || entry.formIndex != nil ? entry.sourcePath : "Theme/templates/page.mustache"
         return .success(RenderedPage(outputPath: entry.outputPath, html: source.theme.renderPage(view, template: "page"),
-                                     sourcePath: entry.sourceIndex == nil ? "Theme/templates/page.mustache" : entry.sourcePath))
+                                     sourcePath: sourcePath))
+    }
+
+    /// The form as the build publishes it: empty, no errors. The gateway builds the same view
+    /// with the citizen's values and errors.
+    func formView(_ form: FormDefinition) -> FormView {
+        let gateway = source.config.gatewayURL
+        let action = (gateway.hasPrefix("/") ? basePath : "") + gateway + "/formulaires/" + form.id
+        return FormView(form: form, config: source.config, action: action, privacyPageURL: published("/donnees-personnelles/"))
     }
 
     func pageView(for entry: SitePlan.Entry, content: String) -> PageView {

@@ -11,8 +11,10 @@ public struct SitePlan: Sendable {
         public var url: String
         public var title: String
         public var frontMatter: FrontMatter
-        /// Index in `SiteSource.pages`, or nil for a folder index the build generated.
+        /// Index in `SiteSource.pages`, or nil for a page the build generated.
         public var sourceIndex: Int?
+        /// Index in `SiteSource.forms` for a form's own page, or of the form a page embeds.
+        public var formIndex: Int?
         /// The source file, or the folder for a generated index (used in messages).
         public var sourcePath: String
         public var parent: Int?
@@ -37,6 +39,9 @@ public struct SitePlan: Sendable {
         ("/accessibilite/", "Content/accessibilite.md", "la déclaration d’accessibilité (décret n° 2019-768)"),
     ]
     public static let sitemapURL = "/plan-du-site/"
+    /// Every form has its own page here; the gateway shows it again when a submission has errors.
+    public static let formsURL = "/formulaires/"
+    public static func formURL(_ id: String) -> String { formsURL + id + "/" }
     public static let assetsPrefix = "/assets/"
     /// Generated outputs that content may not shadow.
     public static let reservedFiles = ["/404.html", "/sitemap.xml"]
@@ -71,8 +76,31 @@ public struct SitePlan: Sendable {
             byURL[url] = entries.count
             bySourcePath[page.sourcePath] = entries.count
             entries.append(Entry(url: url, title: page.frontMatter.title, frontMatter: page.frontMatter,
-                                 sourceIndex: index, sourcePath: page.sourcePath, parent: nil,
+                                 sourceIndex: index, formIndex: nil, sourcePath: page.sourcePath, parent: nil,
                                  isFolder: page.sourcePath.hasSuffix("/index.md") || page.sourcePath == "Content/index.md"))
+        }
+
+        for (index, form) in source.forms.enumerated() {
+            let url = formURL(form.id)
+            if let other = byURL[url] {
+                diagnostics.append(Diagnostic(file: entries[other].sourcePath, line: 1, message:
+                    "Cette page a l’adresse \(url), réservée à la page du formulaire Forms/\(form.id).yaml : renommez-la."))
+                continue
+            }
+            byURL[url] = entries.count
+            entries.append(Entry(url: url, title: form.title, frontMatter: FrontMatter(title: form.title), sourceIndex: nil,
+                                 formIndex: index, sourcePath: "Forms/\(form.id).yaml", parent: nil, isFolder: false))
+        }
+        let formIndexes = Dictionary(source.forms.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        for i in entries.indices {
+            guard let id = entries[i].frontMatter.form, let sourceIndex = entries[i].sourceIndex else { continue }
+            if let form = formIndexes[id] {
+                entries[i].formIndex = form
+            } else {
+                let known = source.forms.map(\.id).joined(separator: ", ")
+                diagnostics.append(Diagnostic(file: entries[i].sourcePath, line: source.pages[sourceIndex].formLine, message:
+                    "Le formulaire « \(id) » n’existe pas : il faut un fichier Forms/\(id).yaml. Formulaires existants : \(known.isEmpty ? "aucun" : known)."))
+            }
         }
 
         // Every folder on the way to a page gets an index page; generate those nobody wrote.
@@ -81,11 +109,11 @@ public struct SitePlan: Sendable {
                 entries[existing].isFolder = true
                 return existing
             }
-            let name = url == "/" ? "Accueil" : folderTitle(url)
+            let name = url == "/" ? "Accueil" : url == formsURL ? "Formulaires en ligne" : folderTitle(url)
             let folderPath = url == "/" ? "Content" : "Content" + String(url.dropLast())
             byURL[url] = entries.count
             entries.append(Entry(url: url, title: name, frontMatter: FrontMatter(title: name), sourceIndex: nil,
-                                 sourcePath: folderPath, parent: nil, isFolder: true))
+                                 formIndex: nil, sourcePath: folderPath, parent: nil, isFolder: true))
             return entries.count - 1
         }
         _ = ensureFolder("/")

@@ -8,6 +8,8 @@ public struct SiteSource: Sendable {
     public var config: SiteConfig
     public var pages: [SourcePage]
     public var files: [ContentFile]
+    /// Form definitions of `Forms/`, each published at `/formulaires/<id>/`.
+    public var forms: [FormDefinition]
     public var theme: Theme
 }
 

@@ -283,6 +283,8 @@ import Testing
             {{title}}
             -- Theme/templates/sitemap.mustache --
             -- Theme/templates/not-found.mustache --
+            -- Theme/templates/form.mustache --
+            -- Theme/templates/form-field.mustache --
             """, withDefaults: false)
         defer { fixture.remove() }
         let failure = try #require(fixture.build().failure)
