@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
         .testTarget(name: "FormKitTests", dependencies: ["FormKit", "ContentLoader"]),
         .testTarget(name: "SiteBuilderTests", dependencies: ["SiteBuilder", "Rendering", "GuichetModel"]),
-        .testTarget(name: "AccessibilityTests", dependencies: ["Accessibility"]),
+        .testTarget(name: "AccessibilityTests", dependencies: ["Accessibility"], exclude: ["Fixtures"]),
         .testTarget(name: "GuichetCLITests", dependencies: []),
     ],
     swiftLanguageModes: [.v6]

@@ -10,20 +10,26 @@ public enum AccessibilityChecker {
     /// - Parameters:
     ///   - html: the bytes of the page, UTF-8 (broken UTF-8 is read as Latin-1 by libxml2).
     ///   - path: the file name put in every finding.
+    ///   - stylesheet: returns the CSS of a `<link rel="stylesheet">` given its `href`, or nil
+    ///     when it cannot be read (then colours it may set are "à vérifier"). The checker
+    ///     does no I/O itself: the caller decides what a local `href` means.
     /// - Throws: `HTMLDocumentError` when the page cannot be checked at all (more than 20 Mo).
-    public static func check(html: [UInt8], path: String) throws(HTMLDocumentError) -> [Finding] {
+    public static func check(html: [UInt8], path: String,
+                             stylesheet: ((String) -> String?)? = nil) throws(HTMLDocumentError) -> [Finding] {
         let document: HTMLDocument
         do { document = try HTMLDocument(parsing: html) } catch let error as HTMLDocumentError { throw error } catch { throw .unreadable }
-        return check(document: document, path: path)
+        return check(document: document, path: path, stylesheet: stylesheet)
     }
 
-    public static func check(html: String, path: String) throws(HTMLDocumentError) -> [Finding] {
-        try check(html: Array(html.utf8), path: path)
+    public static func check(html: String, path: String,
+                             stylesheet: ((String) -> String?)? = nil) throws(HTMLDocumentError) -> [Finding] {
+        try check(html: Array(html.utf8), path: path, stylesheet: stylesheet)
     }
 
     /// Checks an already parsed page.
-    public static func check(document: HTMLDocument, path: String) -> [Finding] {
-        let page = PageContext(document: document, path: path)
+    public static func check(document: HTMLDocument, path: String,
+                             stylesheet: ((String) -> String?)? = nil) -> [Finding] {
+        let page = PageContext(document: document, path: path, stylesheet: stylesheet)
         let rules = RuleCatalog.makeRules()
         var rulesByElement: [String: [Rule]] = [:]
         var everyElement: [Rule] = []
@@ -42,6 +48,7 @@ public enum AccessibilityChecker {
                 page.hiddenFromAssistiveTechnologies[index] = parentHidden
                 continue
             }
+            page.inForeignContent[index] = page.insideForeignContent(index)
             let notRendered = parentNotRendered || node.name == "head" || page.selfNotRendered(index)
             page.notRendered[index] = notRendered
             page.hiddenFromAssistiveTechnologies[index] = parentHidden || notRendered
@@ -54,6 +61,7 @@ public enum AccessibilityChecker {
                 for rule in interested { rule.visit(index, in: page) }
             }
         }
+        page.walkFinished = true
         for rule in rules { rule.finish(in: page) }
         // Stable order by line, so a report reads top to bottom.
         return page.findings.enumerated().sorted { ($0.element.line ?? 0, $0.offset) < ($1.element.line ?? 0, $1.offset) }.map(\.element)
@@ -61,6 +69,16 @@ public enum AccessibilityChecker {
 }
 
 /// Every rule the checker runs, grouped by RGAA theme.
+///
+/// Decided (non-conforme when certain): 1.1.1 1.1.2 1.1.3 1.1.5, 2.1.1 2.2.1 (empty title),
+/// 3.2.1–3.2.4 (colours resolvable from style="" and simple <style> selectors), 5.7.2 5.7.4
+/// 5.8.1, 6.2.1, 7.1.1 (role names), 8.1.1 8.1.2 8.2.1 (duplicate ids) 8.3.1 8.4.1 8.5.1
+/// 8.8.1 8.10.2, 9.1.2 (empty heading) 9.2.1 (<main> missing or repeated) 9.3.1 9.3.2 9.3.3,
+/// 10.1.1 10.1.2 10.8.1, 11.1.1 11.6.1 11.9.1 (no name) 11.13.1, 12.7.1 (broken skip link),
+/// 13.1.1 13.1.2 13.8.1.
+/// Pre-qualified for a human (à-vérifier): 1.2.1, 2.2.1 (generic title), 3.2.x (unresolved
+/// CSS), 5.4.1, 6.1.1, 8.6.1, 9.1.1, 9.2.1 (header/nav/footer), 11.5.1, 11.10.2, 12.7.1
+/// (no skip link), 12.8.1, 13.2.1, 13.3.1.
 enum RuleCatalog {
     static func makeRules() -> [Rule] {
         [
@@ -83,7 +101,9 @@ enum RuleCatalog {
             // 10. Présentation
             PresentationRule(),
             // 11. Formulaires
-            FormFieldRule(), AutocompleteRule(),
+            FormFieldRule(), FieldGroupRule(), AutocompleteRule(),
+            // 10.8 contenus cachés, 12.8 ordre de tabulation
+            FocusRule(),
             // 13. Consultation
             MetaRefreshRule(), MovingContentRule(),
         ]

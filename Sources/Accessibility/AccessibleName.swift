@@ -77,7 +77,7 @@ extension PageContext {
     func namesFromContent(_ index: Int) -> Bool {
         let node = document.nodes[index]
         if let role = explicitRole(of: index) {
-            return Self.rolesNamedFromContent.contains(role)
+            return Self.rolesNamedFromContent.contains(role) || ARIARoles.linkRoles.contains(role)
         }
         return ["a", "button", "h1", "h2", "h3", "h4", "h5", "h6", "th", "td", "summary", "label",
                 "legend", "caption", "option", "li", "dt", "dd"].contains(node.name)
@@ -92,10 +92,16 @@ extension PageContext {
     /// Text of a subtree as accname computes it for "name from content": text nodes, image
     /// alternatives, nested aria-label, skipping hidden parts. Iterative (no recursion).
     func textAlternative(ofSubtree root: Int, includeRoot: Bool) -> String {
+        if walkFinished && !includeRoot && !hasNameContent[root] { return "" }
         var parts: [String] = []
         var cursor = includeRoot ? root : root + 1
         let end = document.subtreeEnd(of: root)
+        var budget = walkFinished ? 200 : Self.nameNodeBudget
         while cursor < end {
+            budget -= 1
+            // A hostile page (100,000 nested links) must not make this quadratic: past the
+            // budget the name is "something we did not read", never "no name".
+            if budget == 0 { parts.append(" … "); break }
             let node = document.nodes[cursor]
             if node.kind == .text {
                 parts.append(node.text)
@@ -116,7 +122,7 @@ extension PageContext {
             switch node.name {
             case "img", "area":
                 if let role = explicitRole(of: cursor), role == "presentation" || role == "none" {} else {
-                    parts.append(" \(node.attribute("alt") ?? "") ")
+                    parts.append(" \(accessibleName(of: cursor)) ")
                 }
                 cursor = document.subtreeEnd(of: cursor)
                 continue
@@ -145,12 +151,40 @@ extension PageContext {
         return parts.joined().collapsingWhitespace()
     }
 
+    static let nameNodeBudget = 1_000
+
     private static let blockElements: Set<String> = ["p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
                                                       "section", "article", "header", "footer", "nav", "table", "tr", "td", "th"]
 
     /// Hidden for the name computation: `hidden`, aria-hidden="true", display:none, visibility:hidden.
     func isHiddenForName(_ index: Int) -> Bool {
-        hiddenFromAssistiveTechnologies[index] || selfHidden(index)
+        if walkFinished { return hiddenFromAssistiveTechnologies[index] }
+        return hiddenFromAssistiveTechnologies[index] || selfHidden(index)
+    }
+
+    /// One backward pass: a node has name content when it, or a child, contributes text.
+    func computeNameContent() -> [Bool] {
+        var result = [Bool](repeating: false, count: document.nodes.count)
+        for index in document.nodes.indices.reversed() {
+            let node = document.nodes[index]
+            if hiddenFromAssistiveTechnologies[index] { result[index] = false; continue }
+            var own = false
+            if node.kind == .text {
+                own = node.text.hasNonWhitespace
+            } else if ["script", "style", "template", "noscript"].contains(node.name) {
+                result[index] = false
+                continue
+            } else if nonEmptyAttribute("aria-label", of: index) != nil || nonEmptyAttribute("aria-labelledby", of: index) != nil {
+                own = true
+            } else if ["img", "area", "input", "svg"].contains(node.name) {
+                own = nonEmptyAttribute("alt", of: index) != nil || nonEmptyAttribute("title", of: index) != nil
+                    || (node.name == "input" && nonEmptyAttribute("value", of: index) != nil)
+                    || node.name == "svg"
+            }
+            if own { result[index] = true }
+            if result[index], node.parent >= 0 { result[node.parent] = true }
+        }
+        return result
     }
 
     /// Hidden by the element's own attributes or styles (not counting ancestors).
@@ -198,7 +232,7 @@ extension PageContext {
         // The field's own value is not part of its label.
         var parts: [String] = []
         var cursor = label + 1
-        let end = document.subtreeEnd(of: label)
+        let end = min(document.subtreeEnd(of: label), label + 1 + Self.nameNodeBudget)
         while cursor < end {
             if cursor == field || ["select", "textarea", "input"].contains(document.nodes[cursor].name) {
                 cursor = document.subtreeEnd(of: cursor); continue

@@ -33,4 +33,33 @@ public struct Finding: Sendable, Equatable, Codable {
         self.fix = fix
         self.snippet = snippet
     }
+
+    // MARK: - Codable: `criterion` is written too, so the JSON report carries it.
+
+    private enum CodingKeys: String, CodingKey {
+        case test, criterion, status, line, message, fix, snippet, file
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(test: try container.decode(String.self, forKey: .test),
+                  status: try container.decode(Status.self, forKey: .status),
+                  line: try container.decodeIfPresent(Int.self, forKey: .line),
+                  message: try container.decode(String.self, forKey: .message),
+                  fix: try container.decode(String.self, forKey: .fix),
+                  snippet: try container.decode(String.self, forKey: .snippet),
+                  file: try container.decodeIfPresent(String.self, forKey: .file) ?? "")
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(test, forKey: .test)
+        try container.encode(criterion, forKey: .criterion)
+        try container.encode(status, forKey: .status)
+        try container.encodeIfPresent(line, forKey: .line)
+        try container.encode(message, forKey: .message)
+        try container.encode(fix, forKey: .fix)
+        try container.encode(snippet, forKey: .snippet)
+        try container.encode(file, forKey: .file)
+    }
 }

@@ -55,6 +55,8 @@ public struct HTMLDocument: Sendable {
     public let doctype: Doctype?
     /// Element indices by `id` value, in document order (several when ids are duplicated).
     public let elementsByID: [String: [Int]]
+    /// Per node: index one past its last descendant.
+    private let subtreeEnds: [Int]
 
     public struct Doctype: Sendable, Equatable {
         public var name: String
@@ -71,7 +73,9 @@ public struct HTMLDocument: Sendable {
             throw HTMLDocumentError.tooLarge(byteCount: bytes.count, limit: Self.maximumByteCount)
         }
         let options = Int32(HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
-            | HTML_PARSE_NONET.rawValue | HTML_PARSE_RECOVER.rawValue)
+            | HTML_PARSE_NONET.rawValue | HTML_PARSE_RECOVER.rawValue
+            // Without this, libxml2 invents an HTML 4.0 doctype for pages that have none.
+            | HTML_PARSE_NODEFDTD.rawValue | XML_PARSE_HUGE.rawValue)
         // libxml2 wants a non-null buffer even for an empty page.
         let source = bytes.isEmpty ? [UInt8(ascii: " ")] : bytes
         let parsed: htmlDocPtr? = source.withUnsafeBufferPointer { buffer in
@@ -96,6 +100,13 @@ public struct HTMLDocument: Sendable {
         builder.copy(from: document)
         nodes = builder.nodes
         elementsByID = builder.elementsByID
+        // Pre-order: a subtree ends where the next sibling starts, or where the parent's ends.
+        var ends = [Int](repeating: 0, count: builder.nodes.count)
+        for index in builder.nodes.indices {
+            let node = builder.nodes[index]
+            ends[index] = node.nextSibling >= 0 ? node.nextSibling : (node.parent >= 0 ? ends[node.parent] : builder.nodes.count)
+        }
+        subtreeEnds = ends
     }
 
     /// Convenience for Swift strings (always UTF-8).
@@ -109,12 +120,7 @@ public struct HTMLDocument: Sendable {
     public func children(of index: Int) -> ChildSequence { ChildSequence(nodes: nodes, first: nodes[index].firstChild) }
 
     /// Index one past the last descendant of `index`: descendants are `index+1 ..< end`.
-    public func subtreeEnd(of index: Int) -> Int {
-        let depth = nodes[index].depth
-        var end = index + 1
-        while end < nodes.count && nodes[end].depth > depth { end += 1 }
-        return end
-    }
+    public func subtreeEnd(of index: Int) -> Int { subtreeEnds[index] }
 
     /// Indices of the ancestors of `index`, nearest first.
     public func ancestors(of index: Int) -> AncestorSequence { AncestorSequence(nodes: nodes, current: nodes[index].parent) }
@@ -257,14 +263,25 @@ private struct Builder {
     }
 }
 
+extension Unicode.Scalar {
+    /// `properties.isWhitespace`, with an ASCII fast path (the Unicode tables are slow).
+    var isFastWhitespace: Bool {
+        if value < 0x80 { return value == 0x20 || (0x09...0x0D).contains(value) }
+        return properties.isWhitespace
+    }
+}
+
 extension String {
+    /// Whether the string holds anything but whitespace.
+    var hasNonWhitespace: Bool { unicodeScalars.contains { !$0.isFastWhitespace } }
+
     /// Trims and folds runs of whitespace to one space.
     func collapsingWhitespace() -> String {
         var result = ""
         result.reserveCapacity(utf8.count)
         var pendingSpace = false
         for scalar in unicodeScalars {
-            if scalar.properties.isWhitespace {
+            if scalar.isFastWhitespace {
                 pendingSpace = !result.isEmpty
             } else {
                 if pendingSpace { result.append(" "); pendingSpace = false }

@@ -26,18 +26,33 @@ final class PageContext {
     var hiddenFromAssistiveTechnologies: [Bool]
     /// Per node: not rendered at all (`hidden`, display:none, inside `<template>`…).
     var notRendered: [Bool]
+    /// Per node: inside `<svg>` or `<math>` (HTML attribute rules do not apply there).
+    var inForeignContent: [Bool]
+    /// Set by the checker once every node has been visited: the per-node arrays are complete.
+    var walkFinished = false
+    /// Per node, once the walk is over: whether its subtree holds something that gives a
+    /// name from content (text, an image alternative, a nested aria-label). Lets the name
+    /// computation answer "empty" in O(1), so hostile nesting stays linear.
+    lazy var hasNameContent: [Bool] = computeNameContent()
     /// `<label for="x">` element indices by the value of `for`. Complete only in `finish`.
     var labelsByFor: [String: [Int]] = [:]
 
-    init(document: HTMLDocument, path: String) {
+    init(document: HTMLDocument, path: String, stylesheet: ((String) -> String?)? = nil) {
         self.document = document
         self.path = path
-        self.styles = StyleResolver(document: document)
+        self.styles = StyleResolver(document: document, stylesheet: stylesheet)
         hiddenFromAssistiveTechnologies = Array(repeating: false, count: document.nodes.count)
         notRendered = Array(repeating: false, count: document.nodes.count)
+        inForeignContent = Array(repeating: false, count: document.nodes.count)
     }
 
     var nodes: [HTMLDocument.Node] { document.nodes }
+
+    /// Strictly inside `<svg>` or `<math>`.
+    func insideForeignContent(_ index: Int) -> Bool {
+        let parent = document.nodes[index].parent
+        return parent >= 0 && (inForeignContent[parent] || document.nodes[parent].name == "svg" || document.nodes[parent].name == "math")
+    }
 
     func node(_ index: Int) -> HTMLDocument.Node { document.nodes[index] }
 
@@ -49,10 +64,31 @@ final class PageContext {
         return value
     }
 
-    /// The explicit ARIA role: the first token of `role`, lower-cased.
+    /// The explicit ARIA role as browsers read it: the first valid token of `role`, and no
+    /// role when it is none/presentation on an element that is focusable or carries a
+    /// global ARIA attribute (the "presentational roles conflict resolution").
     func explicitRole(of index: Int) -> String? {
-        guard let role = document.nodes[index].attribute("role") else { return nil }
-        return role.lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).first.map(String.init)
+        guard let value = document.nodes[index].attribute("role") else { return nil }
+        guard let role = value.lowercased().split(whereSeparator: \.isWhitespace).map(String.init)
+            .first(where: ARIARoles.all.contains) else { return nil }
+        if role == "none" || role == "presentation",
+           isFocusable(index) || document.nodes[index].attributes.contains(where: { ARIARoles.globalAttributes.contains($0.name) }) {
+            return nil
+        }
+        return role
+    }
+
+    /// Focusable by default or by `tabindex`, and not disabled.
+    func isFocusable(_ index: Int) -> Bool {
+        let node = document.nodes[index]
+        if node.has("tabindex") { return true }
+        if node.has("disabled") && ["button", "input", "select", "textarea"].contains(node.name) { return false }
+        switch node.name {
+        case "a", "area": return node.has("href")
+        case "button", "select", "textarea", "iframe", "summary": return true
+        case "input": return node.attribute("type")?.lowercased() != "hidden"
+        default: return node.attribute("contenteditable").map { $0.lowercased() != "false" } ?? false
+        }
     }
 
     func report(_ test: String, _ status: Finding.Status, at index: Int?, _ wording: Wording) {
@@ -64,9 +100,9 @@ final class PageContext {
     /// The start tag of an element rebuilt from its attributes, at most 120 characters.
     func snippet(of index: Int) -> String {
         let node = document.nodes[index]
-        var text = "<" + node.name
+        var text = "<" + node.name.prefix(120)
         for attribute in node.attributes {
-            text += " \(attribute.name)=\"\(attribute.value)\""
+            text += " \(attribute.name.prefix(120))=\"\(attribute.value.prefix(120))\""
             if text.count > 120 { break }
         }
         text += ">"

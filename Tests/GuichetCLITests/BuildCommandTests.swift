@@ -54,7 +54,9 @@ import Testing
         defer { try? FileManager.default.removeItem(at: root) }
         try FileManager.default.copyItem(at: Self.repositoryRoot.appendingPathComponent("Theme"), to: root.appendingPathComponent("Theme"))
         try FileManager.default.copyItem(at: Self.repositoryRoot.appendingPathComponent("guichet.yaml"), to: root.appendingPathComponent("guichet.yaml"))
-        try FileManager.default.copyItem(at: Self.repositoryRoot.appendingPathComponent("Content"), to: root.appendingPathComponent("Content"))
+        for folder in ["Content", "Forms"] {
+            try FileManager.default.copyItem(at: Self.repositoryRoot.appendingPathComponent(folder), to: root.appendingPathComponent(folder))
+        }
         try Data("---\ntitle: Essai\n---\n\n[Lien cassé](nulle-part.md)\n".utf8)
             .write(to: root.appendingPathComponent("Content/essai.md"))
         let result = try run(["build", "--root", root.path])

@@ -9,7 +9,7 @@ import Testing
     @Test func servesTheDemoPagesAndTheNotFoundPage() async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("guichet-serve-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
-        for item in ["guichet.yaml", "Content", "Theme"] {
+        for item in ["guichet.yaml", "Content", "Forms", "Theme"] {
             try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
             try FileManager.default.copyItem(at: BuildCommandTests.repositoryRoot.appendingPathComponent(item),
                                              to: root.appendingPathComponent(item))

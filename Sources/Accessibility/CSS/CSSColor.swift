@@ -1,7 +1,11 @@
 /// An sRGB colour from CSS, with alpha.
 struct CSSColor: Equatable, Sendable {
     var red: Double, green: Double, blue: Double
-    var alpha: Double = 1
+    var alpha: Double
+
+    init(red: Double, green: Double, blue: Double, alpha: Double = 1) {
+        self.red = red; self.green = green; self.blue = blue; self.alpha = alpha
+    }
 
     static let white = CSSColor(red: 255, green: 255, blue: 255)
     static let black = CSSColor(red: 0, green: 0, blue: 0)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The CSS that the checker can resolve without a browser: `style=""` attributes and the
 /// rules of `<style>` elements whose selectors are simple (`p`, `.note`, `#id`, `p.note`,
@@ -6,33 +7,92 @@ import Foundation
 /// is not applied; `hasUnresolvedRules(for:)` says whether such rules touch a property,
 /// so that a rule can downgrade a certainty to "à vérifier".
 final class StyleResolver {
-    private struct SimpleSelector {
+    fileprivate struct SimpleSelector: Sendable {
         var tag: String?
         var id: String?
         var classes: [String]
         var specificity: Int { (id == nil ? 0 : 10_000) + classes.count * 100 + (tag == nil ? 0 : 1) }
     }
 
-    private struct StyleRule {
+    fileprivate struct StyleRule: Sendable {
         var selector: SimpleSelector
         var order: Int
         var declarations: [CSSDeclaration]
     }
 
     private var rules: [StyleRule] = []
+    /// Rule indices by the most selective part of their selector: each rule is in one bucket.
+    private var rulesByID: [String: [Int]] = [:]
+    private var rulesByClass: [String: [Int]] = [:]
+    private var rulesByTag: [String: [Int]] = [:]
+    private var universalRules: [Int] = []
+    /// Linked style sheets are the same on every page of a site: parse each text once.
+    private static let parsedSheets = Mutex<[String: ParsedStylesheet]>([:])
     /// Properties set by rules this resolver cannot match (complex selectors, at-rules).
     private var unresolvedProperties: Set<String> = []
     private let document: HTMLDocument
     private var cache: [Int: [String: String]] = [:]
 
-    init(document: HTMLDocument) {
+    /// - Parameter stylesheet: gives the text of a `<link rel="stylesheet" href>` (nil when
+    ///   it cannot be read); style sheets are read in document order, like a browser does.
+    init(document: HTMLDocument, stylesheet: ((String) -> String?)? = nil) {
         self.document = document
         var order = 0
-        for (index, node) in document.nodes.enumerated() where node.isElement && node.name == "style" {
-            let css = document.children(of: index).map { document.nodes[$0].text }.joined()
-            parse(stylesheet: css, order: &order)
+        var inline = false
+        for (index, node) in document.nodes.enumerated() where node.isElement {
+            if node.name == "style" {
+                let css = document.children(of: index).map { document.nodes[$0].text }.joined()
+                add(ParsedStylesheet(css: css), order: &order)
+            } else if node.name == "link", let stylesheet, let href = node.attribute("href"),
+                      let rel = node.attribute("rel"),
+                      rel.lowercased().split(whereSeparator: \.isWhitespace).contains("stylesheet") {
+                let media = node.attribute("media")?.trimmingWhitespace().lowercased() ?? "all"
+                if let css = stylesheet(href), css.utf8.count <= Self.maximumStylesheetBytes {
+                    if media == "all" || media == "screen" || media.isEmpty {
+                        add(Self.parsedLinkedSheet(css), order: &order)
+                    } else {
+                        // Print or conditional media: what it sets cannot be trusted either way.
+                        add(ParsedStylesheet(css: "@media x {" + css + "}"), order: &order)
+                    }
+                } else {
+                    // Unreadable: any property may come from it.
+                    unresolvedProperties.formUnion(["color", "background", "background-color", "background-image"])
+                }
+            }
+            if !inline && node.has("style") { inline = true }
+        }
+        hasStyles = inline || !rules.isEmpty || !unresolvedProperties.isEmpty
+        for (index, rule) in rules.enumerated() {
+            if let id = rule.selector.id { rulesByID[id, default: []].append(index) }
+            else if let first = rule.selector.classes.first { rulesByClass[first, default: []].append(index) }
+            else if let tag = rule.selector.tag { rulesByTag[tag, default: []].append(index) }
+            else { universalRules.append(index) }
         }
     }
+
+    private func add(_ sheet: ParsedStylesheet, order: inout Int) {
+        for var rule in sheet.rules {
+            rule.order += order
+            rules.append(rule)
+        }
+        order += sheet.ruleCount
+        unresolvedProperties.formUnion(sheet.unresolved)
+    }
+
+    private static func parsedLinkedSheet(_ css: String) -> ParsedStylesheet {
+        if let cached = parsedSheets.withLock({ $0[css] }) { return cached }
+        let sheet = ParsedStylesheet(css: css)
+        parsedSheets.withLock { cache in
+            if cache.count >= 32 { cache.removeAll() } // a site has a handful of sheets
+            cache[css] = sheet
+        }
+        return sheet
+    }
+
+    static let maximumStylesheetBytes = 2 * 1024 * 1024
+
+    /// False when the page has no `<style>` and no `style=""`: nothing to resolve.
+    private(set) var hasStyles = false
 
     /// True when a `<style>` rule the resolver could not match sets one of `properties`.
     func hasUnresolvedRules(setting properties: [String]) -> Bool {
@@ -42,14 +102,17 @@ final class StyleResolver {
     /// The cascaded (not inherited) declarations of an element: `<style>` rules by
     /// specificity then order, then `style=""`, `!important` last.
     func declared(_ index: Int) -> [String: String] {
+        if rules.isEmpty && !document.nodes[index].has("style") { return [:] }
         if let cached = cache[index] { return cached }
         let node = document.nodes[index]
         guard node.isElement else { return [:] }
-        if rules.isEmpty && !node.has("style") { return [:] }
         let classes = node.attribute("class").map { $0.split(whereSeparator: \.isWhitespace).map(String.init) } ?? []
         let id = node.attribute("id")
         var matching: [(important: Bool, specificity: Int, order: Int, property: String, value: String)] = []
-        for rule in rules where matches(rule.selector, tag: node.name, id: id, classes: classes) {
+        var candidates = universalRules + (rulesByTag[node.name] ?? [])
+        if let id { candidates += rulesByID[id] ?? [] }
+        for name in Set(classes) { candidates += rulesByClass[name] ?? [] }
+        for rule in candidates.map({ rules[$0] }) where matches(rule.selector, tag: node.name, id: id, classes: classes) {
             for declaration in rule.declarations {
                 matching.append((declaration.important, rule.selector.specificity, rule.order,
                                  declaration.property, declaration.value))
@@ -83,45 +146,7 @@ final class StyleResolver {
 
     // MARK: - Parsing
 
-    private func parse(stylesheet: String, order: inout Int) {
-        let css = Self.removingComments(stylesheet)
-        var cursor = css.startIndex
-        while cursor < css.endIndex {
-            guard let open = css[cursor...].firstIndex(of: "{") else { break }
-            let prelude = css[cursor..<open].trimmingWhitespace()
-            if prelude.hasPrefix("@") {
-                // At-rule with a block (@media, @supports…): skip it whole, remember what it sets.
-                var depth = 0
-                var end = open
-                while end < css.endIndex {
-                    if css[end] == "{" { depth += 1 }
-                    if css[end] == "}" { depth -= 1; if depth == 0 { break } }
-                    end = css.index(after: end)
-                }
-                let inner = css[css.index(after: open)..<min(end, css.endIndex)]
-                for piece in inner.split(separator: "{").dropFirst() {
-                    let body = piece.split(separator: "}").first.map(String.init) ?? ""
-                    for declaration in CSSDeclaration.parse(list: body) { unresolvedProperties.insert(declaration.property) }
-                }
-                cursor = end < css.endIndex ? css.index(after: end) : css.endIndex
-                continue
-            }
-            guard let close = css[open...].firstIndex(of: "}") else { break }
-            let body = String(css[css.index(after: open)..<close])
-            let declarations = CSSDeclaration.parse(list: body)
-            for selectorText in prelude.split(separator: ",") {
-                if let selector = Self.simpleSelector(String(selectorText).trimmingWhitespace()) {
-                    rules.append(StyleRule(selector: selector, order: order, declarations: declarations))
-                } else {
-                    for declaration in declarations { unresolvedProperties.insert(declaration.property) }
-                }
-            }
-            order += 1
-            cursor = css.index(after: close)
-        }
-    }
-
-    private static func simpleSelector(_ text: String) -> SimpleSelector? {
+    fileprivate static func simpleSelector(_ text: String) -> SimpleSelector? {
         guard !text.isEmpty else { return nil }
         if text == "*" { return SimpleSelector(tag: nil, id: nil, classes: []) }
         var selector = SimpleSelector(tag: nil, id: nil, classes: [])
@@ -151,7 +176,7 @@ final class StyleResolver {
         return selector
     }
 
-    private static func removingComments(_ css: String) -> String {
+    fileprivate static func removingComments(_ css: String) -> String {
         guard css.contains("/*") else { return css }
         var result = ""
         var rest = css[...]
@@ -164,8 +189,64 @@ final class StyleResolver {
     }
 }
 
+/// The rules of one style sheet, parsed once; `order` is local to the sheet.
+private struct ParsedStylesheet: Sendable {
+    var rules: [StyleResolver.StyleRule] = []
+    /// Properties set by rules that cannot be matched (complex selectors, at-rules).
+    var unresolved: Set<String> = []
+    var ruleCount = 0
+
+    init(css stylesheet: String) {
+        var order = 0
+        let css = StyleResolver.removingComments(stylesheet)
+        var cursor = css.startIndex
+        while cursor < css.endIndex {
+            guard let open = css[cursor...].firstIndex(of: "{") else { break }
+            let prelude = css[cursor..<open].trimmingWhitespace()
+            if prelude.hasPrefix("@"), let semicolon = css[cursor..<open].firstIndex(of: ";") {
+                // A block-less at-rule (@charset, @import): skip to its end.
+                if css[cursor..<open].trimmingWhitespace().hasPrefix("@import") {
+                    for property in ["color", "background", "background-color", "background-image"] { unresolved.insert(property) }
+                }
+                cursor = css.index(after: semicolon)
+                continue
+            }
+            if prelude.hasPrefix("@") {
+                // At-rule with a block (@media, @supports…): skip it whole, remember what it sets.
+                var depth = 0
+                var end = open
+                while end < css.endIndex {
+                    if css[end] == "{" { depth += 1 }
+                    if css[end] == "}" { depth -= 1; if depth == 0 { break } }
+                    end = css.index(after: end)
+                }
+                let inner = css[css.index(after: open)..<min(end, css.endIndex)]
+                for piece in inner.split(separator: "{").dropFirst() {
+                    let body = piece.split(separator: "}").first.map(String.init) ?? ""
+                    for declaration in CSSDeclaration.parse(list: body) { unresolved.insert(declaration.property) }
+                }
+                cursor = end < css.endIndex ? css.index(after: end) : css.endIndex
+                continue
+            }
+            guard let close = css[open...].firstIndex(of: "}") else { break }
+            let body = String(css[css.index(after: open)..<close])
+            let declarations = CSSDeclaration.parse(list: body)
+            for selectorText in prelude.split(separator: ",") {
+                if let selector = StyleResolver.simpleSelector(String(selectorText).trimmingWhitespace()) {
+                    rules.append(StyleResolver.StyleRule(selector: selector, order: order, declarations: declarations))
+                } else {
+                    for declaration in declarations { unresolved.insert(declaration.property) }
+                }
+            }
+            order += 1
+            cursor = css.index(after: close)
+        }
+        ruleCount = order
+    }
+}
+
 /// One `property: value [!important]` declaration.
-struct CSSDeclaration: Equatable {
+struct CSSDeclaration: Equatable, Sendable {
     var property: String
     var value: String
     var important: Bool

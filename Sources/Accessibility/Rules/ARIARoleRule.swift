@@ -17,6 +17,16 @@ final class ARIARoleRule: Rule {
 }
 
 enum ARIARoles {
+    /// Global states and properties: any of them cancels role="none"/"presentation".
+    static let globalAttributes: Set<String> = [
+        "aria-atomic", "aria-busy", "aria-controls", "aria-current", "aria-describedby", "aria-details",
+        "aria-disabled", "aria-dropeffect", "aria-errormessage", "aria-flowto", "aria-grabbed",
+        "aria-haspopup", "aria-hidden", "aria-invalid", "aria-keyshortcuts", "aria-label",
+        "aria-labelledby", "aria-live", "aria-owns", "aria-relevant", "aria-roledescription",
+    ]
+    /// Roles that are links (WAI-ARIA link and its DPUB-ARIA subclasses).
+    static let linkRoles: Set<String> = ["link", "doc-backlink", "doc-biblioref", "doc-glossref", "doc-noteref"]
+
     /// WAI-ARIA 1.2 concrete roles, DPUB-ARIA 1.0 and Graphics-ARIA roles, and the ARIA 1.3
     /// additions already shipped by browsers. Abstract roles (widget, landmark…) are not valid.
     static let all: Set<String> = [

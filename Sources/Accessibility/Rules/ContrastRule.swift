@@ -2,90 +2,135 @@
 
 /// 3.2.1–3.2.4 text contrast, when the text colour and its background can both be resolved
 /// from `style=""` and simple `<style>` rules. Anything the checker cannot see (background
-/// images, opacity, positioned layers, rules with complex selectors) makes it silent or
-/// downgrades the finding to "à vérifier".
+/// images and gradients, opacity, text shadows, positioned layers) makes it silent, and
+/// rules it cannot match (complex selectors, `@media`) downgrade a finding to "à vérifier".
+///
+/// The walk is in document order, so the computed style of the current element's ancestors
+/// is a stack: memory stays proportional to the depth, time to the number of elements.
 final class ContrastRule: Rule {
     let elements: Set<String> = []
 
+    /// What the checker knows of an element's computed style.
+    private struct Computed {
+        var depth: Int
+        var color: CSSColor?          // nil: cannot be resolved
+        var colorExplicit: Bool
+        var background: CSSColor?     // opaque once resolved; nil: cannot be resolved
+        var backgroundExplicit: Bool
+        var fontSize: Double?         // px; nil: cannot be resolved
+        var bold: Bool
+        var disabled: Bool
+        /// Text of a disabled control's label: exempt, like the control.
+        var exempt: Bool
+    }
+
+    private var stack: [Computed] = []
+    /// Labels of disabled controls, found once before the first visit: their text is exempt.
+    private var exemptLabels: (ids: Set<String>, elements: Set<Int>)?
+
     func visit(_ element: Int, in page: PageContext) {
-        guard !page.notRendered[element], !page.insideForeignContent(element) else { return }
         let node = page.node(element)
-        guard !["script", "style", "title", "option", "textarea", "select"].contains(node.name) else { return }
+        while let top = stack.last, top.depth >= node.depth { stack.removeLast() }
+        let parent = stack.last ?? Computed(depth: -1, color: .black, colorExplicit: false, background: .white,
+                                            backgroundExplicit: false, fontSize: 16, bold: false, disabled: false, exempt: false)
+        guard page.styles.hasStyles else { return } // default colours: black on white
+        var computed = compute(element, parent: parent, in: page)
+        if exemptLabels == nil { exemptLabels = Self.labelsOfDisabledControls(in: page) }
+        if let id = node.attribute("id"), exemptLabels!.ids.contains(id) { computed.exempt = true }
+        if exemptLabels!.elements.contains(element) { computed.exempt = true }
+        stack.append(computed)
+
+        guard computed.colorExplicit || computed.backgroundExplicit,
+              !page.notRendered[element], !page.hiddenFromAssistiveTechnologies[element], !computed.disabled, !computed.exempt,
+              !page.insideForeignContent(element),
+              !["script", "style", "title", "option", "textarea", "select"].contains(node.name) else { return }
+        // Text in a human language: at least two letters (not "X", not "-----").
         let hasText = page.document.children(of: element).contains {
-            page.node($0).kind == .text && page.node($0).text.contains(where: { !$0.isWhitespace })
+            page.node($0).kind == .text && page.node($0).text.unicodeScalars.lazy.filter(\.properties.isAlphabetic).prefix(2).count == 2
         }
-        guard hasText, let foreground = foreground(of: element, in: page),
-              let background = background(of: element, in: page),
-              foreground.explicit || background.explicit else { return }
-        let text = foreground.color.alpha < 1 ? foreground.color.over(background.color) : foreground.color
-        let ratio = CSSColor.contrast(text, background.color)
-        let size = fontSize(of: element, in: page)
-        let bold = isBold(element, in: page)
-        let large = size.map { $0 >= 24 || (bold && $0 >= 18.5) } ?? false
+        guard hasText, let text = computed.color, let background = computed.background,
+              computed.colorExplicit || computed.backgroundExplicit else { return }
+        let foreground = text.alpha < 1 ? text.over(background) : text
+        let ratio = CSSColor.contrast(foreground, background)
+        let large = computed.fontSize.map { $0 >= 24 || (computed.bold && $0 >= 18.5) } ?? false
         let required = large ? 3.0 : 4.5
         guard ratio < required - 0.0001 else { return }
-        let test: String
-        switch (large, bold) {
-        case (false, false): test = "3.2.1"
-        case (false, true): test = "3.2.2"
-        case (true, false): test = "3.2.3"
-        case (true, true): test = "3.2.4"
+        let test = switch (large, computed.bold) {
+        case (false, false): "3.2.1"
+        case (false, true): "3.2.2"
+        case (true, false): "3.2.3"
+        case (true, true): "3.2.4"
         }
-        let uncertain = page.styles.hasUnresolvedRules(setting: ["color", "background", "background-color", "background-image", "opacity", "font-size", "font-weight", "font"])
-            || (size == nil && ratio >= 3)
+        let uncertain = page.styles.hasUnresolvedRules(setting: Self.relevantProperties)
+            || (computed.fontSize == nil && ratio >= 3)
         page.report(test, uncertain ? .aVerifier : .nonConforme, at: element,
-                    Messages.lowContrast(ratio: ratio, required: required, text: text, background: background.color))
+                    Messages.lowContrast(ratio: ratio, required: required, text: foreground, background: background))
     }
 
-    private func foreground(of element: Int, in page: PageContext) -> (color: CSSColor, explicit: Bool)? {
-        var current = element
-        while current >= 0 {
-            if let value = page.styles.declared(current)["color"] {
-                guard let color = CSSColor(css: value), value.lowercased() != "transparent" else { return nil }
-                return (color, true)
-            }
-            current = page.node(current).parent
+    static let relevantProperties = ["color", "background", "background-color", "background-image", "opacity",
+                                     "font-size", "font-weight", "font", "text-shadow", "position", "display", "visibility"]
+
+    private func compute(_ element: Int, parent: Computed, in page: PageContext) -> Computed {
+        let node = page.node(element)
+        let declared = page.styles.declared(element)
+        var result = parent
+        result.depth = node.depth
+        result.exempt = parent.exempt
+        if let value = declared["color"] {
+            result.color = CSSColor(css: value)
+            result.colorExplicit = true
         }
-        return (.black, false)
+        if let shadow = declared["text-shadow"], shadow.lowercased() != "none" { result.color = nil }
+        if let image = declared["background-image"], image.lowercased() != "none" { result.background = nil }
+        if let opacity = declared["opacity"], Double(opacity) != 1 { result.background = nil }
+        if let position = declared["position"]?.lowercased(), position == "absolute" || position == "fixed" { result.background = nil }
+        if let mode = declared["mix-blend-mode"], mode.lowercased() != "normal" { result.background = nil }
+        if let value = declared["background-color"], result.background != nil {
+            if let color = CSSColor(css: value) {
+                if color.alpha > 0 {
+                    result.background = color.over(parent.background ?? .white)
+                    result.backgroundExplicit = true
+                }
+            } else {
+                result.background = nil
+            }
+        }
+        if let value = declared["font-size"]?.trimmingWhitespace().lowercased() {
+            result.fontSize = parent.fontSize.flatMap { Self.resolve(value, parent: $0) }
+        } else if let factor = Self.defaultScale[node.name] {
+            result.fontSize = parent.fontSize.map { $0 * factor }
+        }
+        if let weight = declared["font-weight"]?.lowercased().trimmingWhitespace() {
+            result.bold = weight == "bold" || weight == "bolder" || (Int(weight).map { $0 >= 600 } ?? false)
+        } else if Self.boldByDefault.contains(node.name) {
+            result.bold = true
+        }
+        if (node.has("disabled") && Self.disableable.contains(node.name))
+            || page.attribute("aria-disabled", of: element)?.trimmingWhitespace().lowercased() == "true" {
+            result.disabled = true
+        }
+        return result
     }
 
-    private func background(of element: Int, in page: PageContext) -> (color: CSSColor, explicit: Bool)? {
-        var layers: [CSSColor] = []
-        var current = element
-        var result: CSSColor?
-        while current >= 0 {
-            let declared = page.styles.declared(current)
-            if let image = declared["background-image"], image.lowercased() != "none" { return nil }
-            if let opacity = declared["opacity"], Double(opacity) != 1 { return nil }
-            if let position = declared["position"]?.lowercased(), position == "absolute" || position == "fixed" { return nil }
-            if let mode = declared["mix-blend-mode"], mode != "normal" { return nil }
-            if let value = declared["background-color"] {
-                guard let color = CSSColor(css: value) else { return nil }
-                if color.alpha >= 1 { result = color; break }
-                if color.alpha > 0 { layers.append(color) }
+    /// One pass over the page: the labels (`for`, wrapping, aria-labelledby) of disabled controls.
+    private static func labelsOfDisabledControls(in page: PageContext) -> (ids: Set<String>, elements: Set<Int>) {
+        var ids: Set<String> = []
+        var elements: Set<Int> = []
+        var disabledIDs: Set<String> = []
+        var labelsFor: [(index: Int, target: String)] = []
+        for (index, node) in page.nodes.enumerated() where node.isElement {
+            if node.name == "label", let target = node.attribute("for") { labelsFor.append((index, target)) }
+            let disabled = (node.has("disabled") && disableable.contains(node.name))
+                || node.attribute("aria-disabled")?.trimmingWhitespace().lowercased() == "true"
+            guard disabled else { continue }
+            if let id = node.attribute("id") { disabledIDs.insert(id) }
+            if let labelledBy = node.attribute("aria-labelledby") {
+                for id in labelledBy.split(whereSeparator: \.isWhitespace) { ids.insert(String(id)) }
             }
-            current = page.node(current).parent
+            if let label = page.document.nearestAncestor(of: index, named: ["label"]) { elements.insert(label) }
         }
-        var color = result ?? .white
-        for layer in layers.reversed() { color = layer.over(color) }
-        return (color, result != nil || !layers.isEmpty)
-    }
-
-    /// Computed font size in px, nil when a value cannot be resolved.
-    private func fontSize(of element: Int, in page: PageContext) -> Double? {
-        var chain: [Int] = []
-        var current = element
-        while current >= 0 { chain.append(current); current = page.node(current).parent }
-        var size = 16.0
-        for index in chain.reversed() {
-            if let value = page.styles.declared(index)["font-size"]?.trimmingWhitespace().lowercased() {
-                guard let resolved = Self.resolve(value, parent: size) else { return nil }
-                size = resolved
-            } else if let factor = Self.defaultScale[page.node(index).name] {
-                size *= factor
-            }
-        }
-        return size
+        for label in labelsFor where disabledIDs.contains(label.target) { elements.insert(label.index) }
+        return (ids, elements)
     }
 
     static func resolve(_ value: String, parent: Double) -> Double? {
@@ -99,18 +144,6 @@ final class ContrastRule: Rule {
     }
 
     static let defaultScale: [String: Double] = ["h1": 2, "h2": 1.5, "h3": 1.17, "h5": 0.83, "h6": 0.67, "small": 0.83]
-
-    private func isBold(_ element: Int, in page: PageContext) -> Bool {
-        var current = element
-        while current >= 0 {
-            if let weight = page.styles.declared(current)["font-weight"]?.lowercased().trimmingWhitespace() {
-                if weight == "bold" || weight == "bolder" { return true }
-                if let number = Int(weight) { return number >= 600 }
-                return false
-            }
-            if ["b", "strong", "th", "h1", "h2", "h3", "h4", "h5", "h6"].contains(page.node(current).name) { return true }
-            current = page.node(current).parent
-        }
-        return false
-    }
+    static let boldByDefault: Set<String> = ["b", "strong", "th", "h1", "h2", "h3", "h4", "h5", "h6"]
+    static let disableable: Set<String> = ["button", "input", "select", "textarea", "fieldset", "optgroup", "option"]
 }

@@ -21,33 +21,68 @@ final class DoctypeRule: Rule {
 
 // MARK: - 8.3, 8.4, 8.8 Langue
 
-/// 8.3.1 default language present on `<html>`; 8.4.1 its code is valid; 8.8.1 every
-/// other `lang` is valid.
+/// 8.3.1 default language present on `<html>`; 8.4.1 its code is valid; 8.10.2 `dir`
+/// values are valid; 8.8.1 every
+/// other `lang` that applies to some text is valid (judged in `finish`, once the walk knows
+/// what is rendered).
 final class LanguageRule: Rule {
     let elements: Set<String> = []
     private var sawRoot = false
+    private var changes: [Int] = []
 
     func visit(_ element: Int, in page: PageContext) {
         let node = page.node(element)
         if node.name == "html" && !sawRoot {
             sawRoot = true
-            let lang = node.attribute("lang") ?? node.attribute("xml:lang")
-            guard let value = lang?.trimmingWhitespace(), !value.isEmpty else {
-                page.report("8.3.1", .nonConforme, at: element, Messages.langMissing)
+            guard let lang = node.attribute("lang")?.trimmingWhitespace(), !lang.isEmpty else {
+                let xmlLang = node.attribute("xml:lang")?.trimmingWhitespace() ?? ""
+                if !xmlLang.isEmpty && !(page.document.doctype?.publicID ?? "").isEmpty {
+                    return // An XHTML 1.0 doctype: xml:lang is what RGAA asks for there.
+                }
+                page.report("8.3.1", .nonConforme, at: element, xmlLang.isEmpty ? Messages.langMissing : Messages.langOnlyXMLLang)
                 return
             }
-            if !LanguageTag.isValid(value) {
-                page.report("8.4.1", .nonConforme, at: element, Messages.langInvalid(value))
+            if !LanguageTag.isValid(lang) {
+                page.report("8.4.1", .nonConforme, at: element, Messages.langInvalid(lang))
             }
             return
         }
-        guard let value = node.attribute("lang") ?? node.attribute("xml:lang"),
-              !page.notRendered[element] || node.name == "head" else { return }
-        let trimmed = value.trimmingWhitespace()
-        guard !trimmed.isEmpty, !page.insideForeignContent(element) else { return }
-        if !LanguageTag.isValid(trimmed) {
-            page.report("8.8.1", .nonConforme, at: element, Messages.langChangeInvalid(trimmed))
+        if let lang = node.attribute("lang"), !lang.isEmpty, !page.insideForeignContent(element) {
+            changes.append(element)
         }
+        if let dir = node.attribute("dir"), !page.insideForeignContent(element),
+           !["rtl", "ltr", "auto"].contains(dir.trimmingWhitespace().lowercased()) {
+            page.report("8.10.2", .nonConforme, at: element, Messages.invalidDirection(dir))
+        }
+    }
+
+    func finish(in page: PageContext) {
+        for element in changes {
+            let lang = page.attribute("lang", of: element) ?? ""
+            guard !LanguageTag.isValid(lang.trimmingWhitespace()), hasOwnText(element, in: page) else { continue }
+            page.report("8.8.1", .nonConforme, at: element, Messages.langChangeInvalid(lang))
+        }
+    }
+
+    /// Whether some rendered text takes its language from this element (not from a nearer `lang`).
+    private func hasOwnText(_ element: Int, in page: PageContext) -> Bool {
+        guard !page.notRendered[element] else { return false }
+        var cursor = element + 1
+        let end = min(page.document.subtreeEnd(of: element), element + PageContext.nameNodeBudget)
+        if end < page.document.subtreeEnd(of: element) { return true } // too big to read: assume text
+        while cursor < end {
+            let node = page.node(cursor)
+            if node.isElement && (page.notRendered[cursor] || node.has("lang")) {
+                cursor = page.document.subtreeEnd(of: cursor)
+                continue
+            }
+            if node.kind == .text && node.text.hasNonWhitespace { return true }
+            if node.isElement, node.name == "img" || node.name == "area",
+               page.nonEmptyAttribute("alt", of: cursor) != nil { return true }
+            if node.isElement, page.nonEmptyAttribute("aria-label", of: cursor) != nil || page.nonEmptyAttribute("title", of: cursor) != nil { return true }
+            cursor += 1
+        }
+        return false
     }
 }
 
@@ -79,7 +114,7 @@ final class PageTitleRule: Rule {
 
     func visit(_ element: Int, in page: PageContext) {
         if page.node(element).name == "html" { if root == nil { root = element }; return }
-        guard title == nil, page.document.nearestAncestor(of: element, named: ["svg", "math", "body"]) == nil else { return }
+        guard title == nil, page.document.nearestAncestor(of: element, named: ["svg", "math", "template"]) == nil else { return }
         title = element
     }
 
@@ -117,9 +152,4 @@ final class DuplicateIDRule: Rule {
     }
 }
 
-extension PageContext {
-    /// Inside `<svg>` or `<math>`: other rules (HTML attributes, presentation) do not apply.
-    func insideForeignContent(_ index: Int) -> Bool {
-        document.nearestAncestor(of: index, named: ["svg", "math"]) != nil
-    }
-}
+

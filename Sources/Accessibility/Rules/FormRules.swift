@@ -66,7 +66,7 @@ final class FormFieldRule: Rule {
     }
 
     static let fieldRoles: Set<String> = ["textbox", "combobox", "listbox", "searchbox", "spinbutton", "slider",
-                                          "checkbox", "radio", "switch"]
+                                          "checkbox", "radio", "switch", "menuitemcheckbox", "menuitemradio"]
     static let requiredMarkers = ["*", "obligatoire", "requis", "required", "nécessaire", "exigé"]
 }
 
@@ -123,4 +123,46 @@ enum Autocomplete {
         "tel-local-suffix", "tel-extension", "email", "impp",
     ]
     static let contactKinds: Set<String> = ["home", "work", "mobile", "fax", "pager"]
+}
+
+// MARK: - 11.5, 11.6 Regroupements de champs
+
+/// 11.6.1 every `<fieldset>` has a non-empty `<legend>`, every role="group"/"radiogroup" a
+/// name; 11.5.1 radio buttons sharing a name outside any group (for a human: "si nécessaire").
+final class FieldGroupRule: Rule {
+    let elements: Set<String> = []
+    private var radiosByName: [String: [Int]] = [:]
+
+    func visit(_ element: Int, in page: PageContext) {
+        guard !page.hiddenFromAssistiveTechnologies[element] else { return }
+        let node = page.node(element)
+        let role = page.explicitRole(of: element)
+        if node.name == "fieldset" && role == nil {
+            let legend = page.document.children(of: element).first { page.node($0).isElement }
+            let named = legend.map { page.node($0).name == "legend" && !page.document.textContent(of: $0).isEmpty } ?? false
+            if !named && page.nonEmptyAttribute("aria-label", of: element) == nil && page.labelledByText(of: element) == nil {
+                page.report("11.6.1", .nonConforme, at: element, Messages.fieldsetWithoutLegend)
+            }
+        } else if role == "group" || role == "radiogroup" {
+            if page.nonEmptyAttribute("aria-label", of: element) == nil && page.labelledByText(of: element) == nil
+                && page.nonEmptyAttribute("title", of: element) == nil {
+                page.report("11.6.1", .nonConforme, at: element, Messages.groupWithoutName)
+            }
+        }
+        if node.name == "input", node.attribute("type")?.trimmingWhitespace().lowercased() == "radio",
+           let name = node.attribute("name"), !name.isEmpty {
+            radiosByName[name, default: []].append(element)
+        }
+    }
+
+    func finish(in page: PageContext) {
+        for (_, radios) in radiosByName.sorted(by: { $0.value[0] < $1.value[0] }) where radios.count > 1 {
+            let grouped = radios.allSatisfy { radio in
+                page.document.ancestors(of: radio).contains { ancestor in
+                    page.node(ancestor).name == "fieldset" || ["group", "radiogroup"].contains(page.explicitRole(of: ancestor) ?? "")
+                }
+            }
+            if !grouped { page.report("11.5.1", .aVerifier, at: radios[0], Messages.radiosNotGrouped) }
+        }
+    }
 }

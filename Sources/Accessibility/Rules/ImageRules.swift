@@ -25,9 +25,9 @@ final class ImageRule: Rule {
                 page.report("1.1.3", .nonConforme, at: element, Messages.inputImageWithoutAlt)
             }
         default:
-            guard role == "img", !page.insideForeignContent(element) || node.name == "svg" else { return }
+            guard let role, Self.imageRoles.contains(role) else { return }
             if page.accessibleName(of: element).isEmpty {
-                if node.name == "svg" {
+                if node.name == "svg" || page.insideForeignContent(element) {
                     page.report("1.1.5", .nonConforme, at: element, Messages.svgImageWithoutName)
                 } else {
                     page.report("1.1.1", .nonConforme, at: element, Messages.roleImageWithoutName)
@@ -48,6 +48,11 @@ final class ImageRule: Rule {
             return
         }
         let emptyAlt = alt.trimmingWhitespace().isEmpty
+        if emptyAlt && !alt.isEmpty && !decorativeRole && imageAlternative(element, in: page).isEmpty {
+            // alt=" " is neither an alternative nor the empty alt of a decorative image.
+            page.report("1.1.1", .nonConforme, at: element, Messages.imageAltOnlySpaces)
+            return
+        }
         if emptyAlt || decorativeRole {
             var carriers: [String] = []
             for attribute in ["title", "aria-label", "aria-labelledby", "aria-describedby"]
@@ -60,6 +65,8 @@ final class ImageRule: Rule {
             }
         }
     }
+
+    static let imageRoles: Set<String> = ["img", "image", "graphics-document", "graphics-symbol"]
 
     /// alt, aria-labelledby, aria-label or title: what RGAA counts as an alternative
     /// (an image button's `value` is not one).

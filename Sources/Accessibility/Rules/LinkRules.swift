@@ -8,17 +8,22 @@ final class LinkRule: Rule {
     private var anchorNames: Set<String> = []
     /// The first in-page links of the body, candidates for a skip link.
     private var firstLinks: [(index: Int, name: String, href: String)] = []
-    private var linkCount = 0
+    private var links: [Int] = []
 
     func visit(_ element: Int, in page: PageContext) {
         let node = page.node(element)
         if node.name == "a", let name = node.attribute("name") { anchorNames.insert(name) }
         let role = page.explicitRole(of: element)
-        let isLink = (role == "link") || (role == nil && (node.name == "a" || node.name == "area") && node.has("href"))
-        guard isLink, node.name != "area", !page.hiddenFromAssistiveTechnologies[element] else { return }
+        let isLink = role.map(ARIARoles.linkRoles.contains) ?? (node.name == "a" && node.has("href"))
+        guard isLink, !page.hiddenFromAssistiveTechnologies[element] else { return }
+        links.append(element)
+    }
+
+    /// Names are computed once the walk is over, when hidden subtrees are all known.
+    private func check(_ element: Int, in page: PageContext) {
+        let node = page.node(element)
         let name = page.accessibleName(of: element)
-        linkCount += 1
-        if linkCount <= 3, let href = node.attribute("href")?.trimmingWhitespace() {
+        if firstLinks.count < 3, let href = node.attribute("href")?.trimmingWhitespace() {
             firstLinks.append((element, name, href))
         }
         if name.isEmpty {
@@ -29,6 +34,9 @@ final class LinkRule: Rule {
         if Self.genericLinkTexts.contains(normalized) {
             page.report("6.1.1", .aVerifier, at: element, Messages.genericLinkText(name))
         }
+        if let href = node.attribute("href"), let format = Self.officeFormat(of: href) {
+            page.report("13.3.1", .aVerifier, at: element, Messages.officeDocument(format))
+        }
         if node.attribute("target")?.lowercased() == "_blank" {
             let lowered = name.lowercased()
             if !Self.newWindowWords.contains(where: { lowered.contains($0) }) {
@@ -38,13 +46,14 @@ final class LinkRule: Rule {
     }
 
     func finish(in page: PageContext) {
+        for link in links { check(link, in: page) }
         guard page.document.nodes.contains(where: { $0.name == "body" }) else { return }
         let skipLinks = firstLinks.filter { link in
             link.href.hasPrefix("#") && link.href.count > 1
                 && Self.skipLinkWords.contains { link.name.lowercased().contains($0) }
         }
         guard !skipLinks.isEmpty else {
-            if linkCount > 0 { page.report("12.7.1", .aVerifier, at: nil, Messages.skipLinkMissing) }
+            if !links.isEmpty { page.report("12.7.1", .aVerifier, at: nil, Messages.skipLinkMissing) }
             return
         }
         for link in skipLinks {
@@ -55,6 +64,16 @@ final class LinkRule: Rule {
         }
     }
 
+    /// The extension of a link to an office document (PDF, word processor, spreadsheet, slides).
+    static func officeFormat(of href: String) -> String? {
+        let path = href.split(whereSeparator: { $0 == "?" || $0 == "#" }).first.map(String.init) ?? href
+        guard let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return nil }
+        let ext = path[path.index(after: dot)...].lowercased()
+        return officeExtensions.contains(ext) ? ext : nil
+    }
+
+    static let officeExtensions: Set<String> = ["pdf", "doc", "docx", "odt", "rtf", "xls", "xlsx", "ods", "csv",
+                                                "ppt", "pptx", "odp", "epub"]
     static let punctuation: Set<Character> = [".", "…", ":", "!", "?", " ", ">", "»", "→", "-", "(", ")", "[", "]"]
     static let genericLinkTexts: Set<String> = [
         "ici", "cliquez ici", "cliquer ici", "lire la suite", "la suite", "suite", "en savoir plus", "plus",

@@ -19,12 +19,12 @@ final class HeadingRule: Rule {
         }
         guard let level else { return }
         headings.append((element, level))
-        if page.accessibleName(of: element).isEmpty {
-            page.report("9.1.2", .nonConforme, at: element, Messages.emptyHeading)
-        }
     }
 
     func finish(in page: PageContext) {
+        for heading in headings where page.accessibleName(of: heading.index).isEmpty {
+            page.report("9.1.2", .nonConforme, at: heading.index, Messages.emptyHeading)
+        }
         guard let first = headings.first else {
             if page.nodes.contains(where: { $0.name == "body" }) {
                 page.report("9.1.1", .aVerifier, at: nil, Messages.noHeading)

@@ -24,6 +24,8 @@ final class TableRule: Rule {
         }
         guard let headers = node.attribute("headers") else { return }
         let table = page.document.nearestAncestor(of: cell, named: ["table"])
+        // Only the cells of a table that is exposed as a table.
+        if let table, let role = page.explicitRole(of: table), !["table", "grid", "treegrid"].contains(role) { return }
         for token in headers.split(whereSeparator: \.isWhitespace).map(String.init) {
             guard let target = page.document.elementsByID[token]?.first else {
                 page.report("5.7.4", .nonConforme, at: cell, Messages.headersMissingID(token))
