@@ -48,7 +48,7 @@ let package = Package(
 
         // MARK: - The build pipeline
         .target(name: "SiteBuilder", dependencies: [
-            "GuichetModel", "ContentLoader", "FormKit", "Markdown", "Rendering", "CAtomicSwap",
+            "GuichetModel", "ContentLoader", "FormKit", "Markdown", "Rendering", "Accessibility", "CAtomicSwap",
         ]),
 
         // MARK: - Transports (HTTP preview now; CGI and FastCGI with the gateway issue)
@@ -58,7 +58,7 @@ let package = Package(
 
         // MARK: - CLI
         .executableTarget(name: "guichet", dependencies: [
-            "SiteBuilder", "Transports", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "SiteBuilder", "Accessibility", "Transports", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // MARK: - Tests

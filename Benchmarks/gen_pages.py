@@ -170,7 +170,7 @@ authority:
   address: { street: "1 place de la Mairie", postcode: "99150", city: "Brémonval" }
   phone: "01 99 00 10 00"
   email: "mairie@bremonval.example"
-  siret: "21990150000017"
+  siret: "21990150000013"  # passes the SIRET (Luhn) checksum
 base_url: "https://www.bremonval.example"
 accessibility:
   status: partiellement

@@ -3,9 +3,10 @@
 # Idempotent: installs only what is missing. Called by `make serve` and `make test`.
 set -euo pipefail
 
-# Debian packages: C libraries for the build, and the real parts the tests drive.
+# Debian packages: C libraries for the build, and the real parts the tests drive
+# (`time` is GNU time, /usr/bin/time: Benchmarks/ reads peak memory from it).
 BUILD_PKGS=(libcmark-gfm-dev libcmark-gfm-extensions-dev libxml2-dev libsqlite3-dev pkg-config)
-TEST_PKGS=(default-jre-headless chromium chromium-driver hugo nginx-light lighttpd libfcgi-bin)
+TEST_PKGS=(default-jre-headless chromium chromium-driver hugo nginx-light lighttpd libfcgi-bin time)
 
 want=("${BUILD_PKGS[@]}")
 if [ "${1:-}" = "--test" ]; then want+=("${TEST_PKGS[@]}"); fi

@@ -41,7 +41,8 @@ if [ "$pages" -gt 0 ]; then
   per=$(( (pages + jobs - 1) / jobs ))
   mkdir "$work/out"
   export NU_OUT="$work/out"
-  xargs -0 -a "$work/files" -n "$per" -P "$jobs" \
+  # -s: let a batch's command line grow to 1 MB (xargs stops at 128 kB otherwise).
+  xargs -0 -a "$work/files" -n "$per" -P "$jobs" -s $(( $(getconf ARG_MAX) / 2 )) \
     sh -c 'exec java -Xss4m -jar "$0" --errors-only --format json "$@" 2> "$(mktemp -p "$NU_OUT" report.XXXXXX)" >&2' "$jar" \
     < /dev/null || true   # vnu exits 1 when it finds errors; the reports tell us what happened
 fi

@@ -95,3 +95,17 @@ public struct SimpleDate: Sendable, Hashable, Comparable {
         (a.year, a.month, a.day) < (b.year, b.month, b.day)
     }
 }
+
+#if canImport(Foundation)
+import Foundation
+
+extension SimpleDate {
+    /// Today in metropolitan France, whatever the server's time zone.
+    public static func today() -> SimpleDate {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/Paris") ?? .current
+        let parts = calendar.dateComponents([.year, .month, .day], from: Date())
+        return SimpleDate(year: parts.year!, month: parts.month!, day: parts.day!)!
+    }
+}
+#endif

@@ -27,6 +27,8 @@ public struct PageView: Sendable {
     public var hasPieces: Bool = false
     /// HTML of the page's form, rendered by `Theme.renderForm`.
     public var form: String?
+    /// On the accessibility statement: what the build's own check measured.
+    public var accessibilityResults: AccessibilityResultsView?
     /// Errors of a refused submission, shown at the top of the page ("Il y a un problème").
     public var errorSummary: [ErrorSummaryItem] = []
     public var hasErrors: Bool = false
@@ -161,5 +163,44 @@ public struct FooterView: Sendable {
         self.legalNoticeURL = legalNoticeURL
         self.privacyURL = privacyURL
         self.sitemapURL = sitemapURL
+    }
+}
+
+/// The automated results printed on the accessibility statement (décret n° 2019-768 asks the
+/// statement to give the conformity rate; this one says plainly what a program can measure).
+public struct AccessibilityResultsView: Sendable {
+    public var date: String
+    public var pages: Int
+    /// "90" or "87,5"
+    public var rate: String
+    public var conforming: Int
+    public var applicable: Int
+    public var notApplicable: Int
+    public var toVerify: [CriterionLine]
+    public var hasToVerify: Bool
+    public var notCovered: Int
+    public var total: Int
+
+    public struct CriterionLine: Sendable {
+        public var number: String
+        public var title: String
+        public init(number: String, title: String) {
+            self.number = number
+            self.title = title
+        }
+    }
+
+    public init(date: String, pages: Int, rate: String, conforming: Int, applicable: Int, notApplicable: Int,
+                toVerify: [CriterionLine], notCovered: Int, total: Int) {
+        self.date = date
+        self.pages = pages
+        self.rate = rate
+        self.conforming = conforming
+        self.applicable = applicable
+        self.notApplicable = notApplicable
+        self.toVerify = toVerify
+        hasToVerify = !toVerify.isEmpty
+        self.notCovered = notCovered
+        self.total = total
     }
 }

@@ -13,6 +13,8 @@ struct PageComposer: Sendable {
     let footer: FooterView
     let authority: AuthorityView
     let sitemapTree: [TreeItemView]
+    /// The checker's results, shown on the accessibility statement (second rendering pass).
+    var accessibilityResults: AccessibilityResultsView?
     /// `https://www.ville.fr`, for absolute URLs (canonical link, sitemap.xml).
     let origin: String
 
@@ -85,12 +87,41 @@ struct PageComposer: Sendable {
         var view = pageView(for: entry, content: contentHTML)
         view.pieces = pieces
         view.hasPieces = !pieces.isEmpty
+        var parts: [(html: String, source: String)] = []
+        if entry.sourceIndex != nil { parts.append((contentHTML, entry.sourcePath)) }
         if let formIndex = entry.formIndex {
-            view.form = source.theme.renderForm(formView(source.forms[formIndex]))
+            let form = source.forms[formIndex]
+            let formHTML = source.theme.renderForm(formView(form))
+            view.form = formHTML
+            if entry.sourceIndex == nil { parts.append((contentHTML, "Forms/\(form.id).yaml")) }
+            parts.append((formHTML, "Forms/\(form.id).yaml"))
         }
-        let sourcePath = entry.sourceIndex != nil || entry.formIndex != nil ? entry.sourcePath : "Theme/templates/page.mustache"
-        return .success(RenderedPage(outputPath: entry.outputPath, html: source.theme.renderPage(view, template: "page"),
-                                     sourcePath: sourcePath))
+        if let results = accessibilityResults, entry.url == "/accessibilite/" { view.accessibilityResults = results }
+        return .success(page(view, template: "page", outputPath: entry.outputPath, sourcePath: entry.sourcePath, parts: parts))
+    }
+
+    /// Renders a page and records which lines came from which file (see `RenderedPage.regions`).
+    func page(_ view: PageView, template: String, outputPath: String, sourcePath: String,
+              parts: [(html: String, source: String)] = []) -> RenderedPage {
+        let html = source.theme.renderPage(view, template: template)
+        var regions = [SourceRegion(lines: 1...Int.max, source: "Theme/templates/layout.mustache")]
+        if let start = html.range(of: "<main"), let end = html.range(of: "</main>") {
+            regions.append(SourceRegion(lines: lineNumber(in: html, at: start.lowerBound)...lineNumber(in: html, at: end.lowerBound),
+                                        source: "Theme/templates/\(template).mustache"))
+        }
+        for part in parts where !part.html.isEmpty {
+            guard let range = html.range(of: part.html) else { continue }
+            regions.append(SourceRegion(lines: lineNumber(in: html, at: range.lowerBound)...lineNumber(in: html, at: range.upperBound),
+                                        source: part.source))
+        }
+        var page = RenderedPage(outputPath: outputPath, html: html, sourcePath: sourcePath)
+        page.url = view.url
+        page.regions = regions
+        return page
+    }
+
+    func lineNumber(in text: String, at index: String.Index) -> Int {
+        text.utf8[..<index].reduce(1) { $1 == 10 ? $0 + 1 : $0 }
     }
 
     /// The form as the build publishes it: empty, no errors. The gateway builds the same view
@@ -154,16 +185,14 @@ struct PageComposer: Sendable {
         let view = makeView(title: "Plan du site", url: SitePlan.sitemapURL, description: "Toutes les pages du site, par rubrique.",
                             breadcrumb: [home, BreadcrumbItemView(label: "Plan du site", url: published(SitePlan.sitemapURL), isCurrent: true)],
                             content: "", updated: nil, listing: [])
-        return RenderedPage(outputPath: "plan-du-site/index.html", html: source.theme.renderPage(view, template: "sitemap"),
-                            sourcePath: "Theme/templates/sitemap.mustache")
+        return page(view, template: "sitemap", outputPath: "plan-du-site/index.html", sourcePath: "Theme/templates/sitemap.mustache")
     }
 
     /// The page web servers show for an unknown address (nginx `error_page 404 /404.html`).
     func notFoundPage() -> RenderedPage {
         let view = makeView(title: "Page introuvable", url: "/404.html", description: nil,
                             breadcrumb: [], content: "", updated: nil, listing: [])
-        return RenderedPage(outputPath: "404.html", html: source.theme.renderPage(view, template: "not-found"),
-                            sourcePath: "Theme/templates/not-found.mustache")
+        return page(view, template: "not-found", outputPath: "404.html", sourcePath: "Theme/templates/not-found.mustache")
     }
 
     /// `sitemap.xml` for search engines (sitemaps.org protocol 0.9).

@@ -1,5 +1,7 @@
+import Accessibility
 import Foundation
 import GuichetModel
+import Rendering
 
 /// The build pipeline, read top to bottom: load → plan → render → write.
 /// Each stage is a function from a typed input to a typed output, testable alone.
@@ -7,10 +9,12 @@ public enum SiteBuild {
     public struct Report: Sendable {
         public var pages: Int
         public var files: Int
+        /// The RGAA checker's results on every page written (à-vérifier items included).
+        public var accessibility: SiteReport
     }
 
-    /// The stages, named as the progress line shows them ("[2/4] plan du site").
-    public static let stages = ["lecture du contenu", "plan du site", "rendu des pages", "écriture du site"]
+    /// The stages, named as the progress line shows them ("[2/5] plan du site").
+    public static let stages = ["lecture du contenu", "plan du site", "rendu des pages", "vérification RGAA", "écriture du site"]
 
     /// Builds the site at `root` into `output`. On failure nothing is published and the
     /// failure lists every problem found in the stage that stopped.
@@ -22,9 +26,13 @@ public enum SiteBuild {
             progress(2, stages[1])
             let plan = try SitePlan.make(source)
             progress(3, stages[2])
-            let site = try render(source: source, plan: plan)
+            var site = try render(source: source, plan: plan)
             progress(4, stages[3])
-            return try write(site, source: source, to: output)
+            let accessibility = try verify(&site, source: source, plan: plan)
+            progress(5, stages[4])
+            var report = try write(site, source: source, to: output)
+            report.accessibility = accessibility
+            return report
         } catch {
             output.discard()
             throw error
@@ -82,10 +90,74 @@ public enum SiteBuild {
                 try output.copy(from: source.theme.assetsDirectory.appendingPathComponent(asset), to: "assets/" + asset)
             }
             try output.commit()
-            return Report(pages: pages.count, files: source.files.count + source.theme.assets.count + 1)
+            return Report(pages: pages.count, files: source.files.count + source.theme.assets.count + 1,
+                          accessibility: SiteReport(pages: []))
         } catch {
             throw BuildFailure(stage: "écriture du site", kind: .configuration,
                                diagnostics: [Diagnostic(file: "site", message: "\(error)")])
         }
+    }
+}
+
+// MARK: - The accessibility gate
+
+extension SiteBuild {
+    /// Checks every rendered page against RGAA. A non-conformity stops the build, reported
+    /// against the file that produced it; à-vérifier items come back in the report. The
+    /// accessibility statement is then rendered again with the measured results.
+    public static func verify(_ site: inout RenderedSite, source: SiteSource, plan: SitePlan,
+                              today: SimpleDate = SimpleDate.today()) throws(BuildFailure) -> SiteReport {
+        let assets = source.theme.assetsDirectory
+        let assetsPrefix = PageComposer(source: source, plan: plan).published(SitePlan.assetsPrefix)
+        // The pages link the theme's stylesheet; read it from Theme/assets (it is not written yet).
+        let stylesheet: @Sendable (String, String) -> String? = { _, href in
+            guard href.hasPrefix(assetsPrefix), !href.contains("..") else { return nil }
+            return try? String(contentsOf: assets.appendingPathComponent(String(href.dropFirst(assetsPrefix.count))), encoding: .utf8)
+        }
+        func check(_ pages: [RenderedPage]) -> SiteReport {
+            SiteChecker.check(pages.map { SiteChecker.Page(path: $0.outputPath, html: Array($0.html.utf8)) }, stylesheet: stylesheet)
+        }
+        var report = check(site.pages)
+        var diagnostics: [Diagnostic] = []
+        for (page, result) in zip(site.pages, report.files) {
+            for finding in result.findings where finding.status == .nonConforme {
+                let line = finding.line.map { ", ligne \($0) du HTML" } ?? ""
+                diagnostics.append(Diagnostic(file: page.source(ofLine: finding.line), message:
+                    "[RGAA \(finding.test)] \(finding.message) (page \(page.url)\(line)) Correction : \(finding.fix)"))
+            }
+        }
+        if !diagnostics.isEmpty { throw BuildFailure(stage: "vérification RGAA", diagnostics: diagnostics) }
+
+        // Second pass for the statement: it shows what the first pass measured.
+        guard let statementIndex = site.pages.firstIndex(where: { $0.outputPath == "accessibilite/index.html" }),
+              let entryIndex = plan.byURL["/accessibilite/"] else { return report }
+        var composer = PageComposer(source: source, plan: plan)
+        composer.accessibilityResults = resultsView(report.summary, today: today)
+        if case .success(let statement) = composer.compose(entryIndex: entryIndex) {
+            site.pages[statementIndex] = statement
+            let recheck = check([statement])
+            if let result = recheck.files.first, result.findings.contains(where: { $0.status == .nonConforme }) {
+                throw BuildFailure(stage: "vérification RGAA", diagnostics: result.findings.filter { $0.status == .nonConforme }.map {
+                    Diagnostic(file: statement.source(ofLine: $0.line), message: "[RGAA \($0.test)] \($0.message) Correction : \($0.fix)")
+                })
+            }
+            if let result = recheck.files.first {
+                var files = report.files
+                files[statementIndex].findings = result.findings
+                report = SiteReport(pages: files)
+            }
+        }
+        return report
+    }
+
+    static func resultsView(_ summary: SiteReport.Summary, today: SimpleDate) -> AccessibilityResultsView {
+        AccessibilityResultsView(
+            date: today.french, pages: summary.pages, rate: ReportFormatter.frenchNumber(summary.rate ?? 0),
+            conforming: summary.conforming, applicable: summary.conforming + summary.nonConforming + summary.toVerifyCriteria,
+            notApplicable: summary.notApplicable,
+            toVerify: summary.criteria.filter { $0.status == .aVerifier }.map {
+                AccessibilityResultsView.CriterionLine(number: $0.criterion, title: $0.title)
+            },
+            notCovered: summary.notCovered, total: RGAA.criteria.count)
     }
 }

@@ -1,3 +1,4 @@
+import Accessibility
 import ArgumentParser
 import Foundation
 import SiteBuilder
@@ -18,15 +19,19 @@ struct BuildCommand: ParsableCommand {
     @Option(name: .long, help: "Output folder (default: ROOT/site).")
     var output: String?
 
+    @Option(name: .long, help: "Folder for the accessibility report, never published (default: ROOT/reports).")
+    var reports: String?
+
     func run() throws {
         let outputURL = output.map { URL(fileURLWithPath: $0) } ?? site.rootURL.appendingPathComponent("site")
-        try buildSite(root: site.rootURL, output: outputURL)
+        let reportsURL = reports.map { URL(fileURLWithPath: $0) } ?? site.rootURL.appendingPathComponent("reports")
+        try buildSite(root: site.rootURL, output: outputURL, reports: reportsURL)
     }
 }
 
 /// Runs the build pipeline with progress and French diagnostics on standard error.
 /// Throws the exit code of the CLI contract: 1 for content problems, 2 for configuration.
-func buildSite(root: URL, output: URL) throws(ExitCode) {
+func buildSite(root: URL, output: URL, reports: URL) throws(ExitCode) {
     let start = Date()
     let writer: DiskOutput
     do {
@@ -41,10 +46,25 @@ func buildSite(root: URL, output: URL) throws(ExitCode) {
         }
         let seconds = String(format: "%.2f", Date().timeIntervalSince(start))
         printError("Site construit : \(report.pages) pages et \(report.files) fichiers dans \(output.path) (\(seconds) s).")
+        printError(ReportFormatter.summaryText(report.accessibility.summary), terminator: "")
+        writeReports(report.accessibility, to: reports)
     } catch {
         for diagnostic in error.diagnostics { printError(diagnostic.description) }
         let count = error.diagnostics.count
         printError("[\(error.stage)] Échec de la construction : \(count) problème\(count > 1 ? "s" : "") à corriger. Le site précédent n’a pas été modifié.")
         throw ExitCode(error.kind == .configuration ? 2 : 1)
+    }
+}
+
+/// The à-vérifier items go to a report for the editors, outside the published folder.
+func writeReports(_ report: SiteReport, to folder: URL) {
+    do {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data(ReportFormatter.html(report, title: "Points d’accessibilité à vérifier").utf8)
+            .write(to: folder.appendingPathComponent("accessibilite.html"), options: .atomic)
+        try Data(ReportFormatter.json(report).utf8).write(to: folder.appendingPathComponent("accessibilite.json"), options: .atomic)
+        printError("Rapport d’accessibilité (points à vérifier) : \(folder.appendingPathComponent("accessibilite.html").path)")
+    } catch {
+        printError("guichet: le rapport d’accessibilité n’a pas pu être écrit dans \(folder.path) : \(error.localizedDescription)")
     }
 }

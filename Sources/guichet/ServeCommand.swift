@@ -25,7 +25,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let output = site.rootURL.appendingPathComponent("site")
-        try buildSite(root: site.rootURL, output: output)
+        try buildSite(root: site.rootURL, output: output, reports: site.rootURL.appendingPathComponent("reports"))
         let server = PreviewServer(siteFolder: output.path, port: port)
         try await server.run { port in
             printError("Aperçu du site : http://127.0.0.1:\(port)/ (Ctrl+C pour arrêter)")

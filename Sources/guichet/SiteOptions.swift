@@ -9,6 +9,6 @@ struct SiteOptions: ParsableArguments {
     var rootURL: URL { URL(fileURLWithPath: root).standardizedFileURL }
 }
 
-func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+func printError(_ text: String, terminator: String = "\n") {
+    FileHandle.standardError.write(Data((text + terminator).utf8))
 }

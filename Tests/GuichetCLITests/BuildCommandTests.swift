@@ -17,6 +17,7 @@ import Testing
     }
 
     struct Outcome { var status: Int32; var stderr: String; var stdout: String }
+    init() {}
 
     func run(_ arguments: [String]) throws -> Outcome {
         let process = Process()
@@ -42,11 +43,20 @@ import Testing
     @Test func buildsTheDemoWithProgressAndExitZero() throws {
         let out = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: out) }
-        let result = try run(["build", "--root", Self.repositoryRoot.path, "--output", out.appendingPathComponent("site").path])
+        let result = try run(["build", "--root", Self.repositoryRoot.path, "--output", out.appendingPathComponent("site").path,
+                              "--reports", out.appendingPathComponent("reports").path])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stderr.contains("[1/4] lecture du contenu\n[2/4] plan du site\n[3/4] rendu des pages\n[4/4] écriture du site\n"))
+        #expect(result.stderr.contains("[1/5] lecture du contenu\n[2/5] plan du site\n[3/5] rendu des pages\n[4/5] vérification RGAA\n[5/5] écriture du site\n"))
+        #expect(result.stderr.contains("0 non-conformité"))
+        #expect(result.stderr.contains("taux de conformité automatique : "))
         #expect(result.stderr.contains("Site construit : "))
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("site/index.html").path))
+        // The à-vérifier report is written beside, never inside, the published folder.
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("reports/accessibilite.html").path))
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("site/accessibilite.html").path))
+        let statement = try String(contentsOf: out.appendingPathComponent("site/accessibilite/index.html"), encoding: .utf8)
+        #expect(statement.contains("taux de conformité mesuré automatiquement : "))
+        #expect(statement.contains("Ce taux ne remplace pas un audit"))
     }
 
     @Test func contentProblemsExitOneWithFileAndLine() throws {

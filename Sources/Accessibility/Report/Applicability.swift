@@ -1,0 +1,38 @@
+/// Which covered criteria apply to a page: a criterion about tables does not apply to a page
+/// without tables. RGAA counts only applicable criteria in the conformity rate.
+public enum Applicability {
+    public static func criteria(of document: HTMLDocument) -> Set<String> {
+        // Always applicable to an HTML page: doctype, language, title, structure, presentation, skip links.
+        var applicable: Set<String> = ["3.2", "8.1", "8.2", "8.3", "8.4", "8.5", "8.6", "8.8", "8.10",
+                                       "9.1", "9.2", "10.1", "12.7"]
+        for node in document.nodes where node.isElement {
+            let name = node.name
+            switch name {
+            case "img", "area", "svg", "object", "embed", "canvas": applicable.formUnion(["1.1", "1.2"])
+            case "iframe", "frame": applicable.formUnion(["2.1", "2.2"])
+            case "table": applicable.formUnion(["5.4", "5.7", "5.8"])
+            case "ul", "ol", "dl", "li", "dt", "dd": applicable.insert("9.3")
+            case "meta" where node.attribute("http-equiv")?.lowercased() == "refresh": applicable.insert("13.1")
+            case "marquee", "blink": applicable.insert("13.8")
+            case "input", "select", "textarea", "button":
+                let type = node.attribute("type")?.lowercased() ?? ""
+                if type == "hidden" { break }
+                if type == "image" { applicable.formUnion(["1.1"]) }
+                applicable.formUnion(["11.1", "11.5", "11.6", "11.10", "11.13", "12.8"])
+                if name == "button" || ["submit", "reset", "button", "image"].contains(type) { applicable.insert("11.9") }
+            default: break
+            }
+            if node.attribute("role") != nil { applicable.insert("7.1") }
+            if node.attribute("role") == "img" { applicable.formUnion(["1.1", "1.2"]) }
+            if node.attribute("hidden") != nil || node.attribute("aria-hidden") != nil { applicable.insert("10.8") }
+            if name == "a", let href = node.attribute("href") {
+                applicable.formUnion(["6.1", "6.2", "12.8"])
+                if node.attribute("target")?.lowercased() == "_blank" { applicable.insert("13.2") }
+                let lower = href.lowercased()
+                if [".pdf", ".doc", ".docx", ".odt", ".xls", ".xlsx", ".ods", ".ppt", ".pptx", ".odp", ".zip"]
+                    .contains(where: { lower.hasSuffix($0) }) { applicable.insert("13.3") }
+            }
+        }
+        return applicable.intersection(Coverage.criteria)
+    }
+}

@@ -1,0 +1,33 @@
+/// What the checker can and cannot decide, test by test. Kept next to the rules so that a
+/// new rule and its entry here change together; the README's table is written from this.
+public enum Coverage {
+    /// Tests where a failure found in static HTML + CSS is certain ("non-conforme").
+    public static let decided: [String] = [
+        "1.1.1", "1.1.2", "1.1.3", "1.1.5", "2.1.1", "2.2.1", "3.2.1", "3.2.2", "3.2.3", "3.2.4",
+        "5.7.2", "5.7.4", "5.8.1", "6.2.1", "7.1.1", "8.1.1", "8.1.2", "8.2.1", "8.3.1", "8.4.1", "8.5.1",
+        "8.8.1", "8.10.2", "9.1.2", "9.2.1", "9.3.1", "9.3.2", "9.3.3", "10.1.1", "10.1.2", "10.8.1",
+        "11.1.1", "11.6.1", "11.9.1", "11.13.1", "12.7.1", "13.1.1", "13.1.2", "13.8.1",
+    ]
+    /// Tests where the checker points at what a person must judge ("à-vérifier").
+    public static let prequalified: [String] = [
+        "1.2.1", "5.4.1", "6.1.1", "8.6.1", "9.1.1", "11.5.1", "11.10.2", "12.1.1", "12.2.1", "12.8.1",
+        "13.2.1", "13.3.1",
+    ]
+
+    /// Criteria the checker looks at (a criterion is covered if one of its tests is).
+    public static var criteria: [String] {
+        var seen: Set<String> = []
+        return (decided + prequalified).map { $0.split(separator: ".").prefix(2).joined(separator: ".") }
+            .filter { seen.insert($0).inserted }
+            .sorted { $0.numericallyPrecedes($1) }
+    }
+}
+
+extension String {
+    /// "9.1" before "10.1" before "10.10".
+    func numericallyPrecedes(_ other: String) -> Bool {
+        let a = split(separator: ".").compactMap { Int($0) }, b = other.split(separator: ".").compactMap { Int($0) }
+        for (x, y) in zip(a, b) where x != y { return x < y }
+        return a.count < b.count
+    }
+}
