@@ -12,22 +12,43 @@ import YAMLReading
 /// ```
 public enum FrontMatterParser {
     public static func parse(_ text: String, file: String) throws(Diagnostic) -> SourcePage {
-        // Character-wise split: "\r\n" is one Character in Swift, so Windows files split too.
-        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
-        if let first = lines.first, first.hasPrefix("\u{FEFF}") { lines[0] = first.dropFirst() }
-        guard let first = lines.first, first == "---" else {
+        // Only the front matter is split into lines (bytes, not Characters: grapheme breaking
+        // over a whole page was a visible share of the build); the body is kept as it is.
+        var rest = Substring(text)
+        if rest.hasPrefix("\u{FEFF}") { rest = rest.dropFirst() }
+        guard let first = nextLine(&rest), first == "---" else {
             throw Diagnostic(file: file, line: 1, message:
                 "La page doit commencer par un en-tête entre deux lignes « --- » qui donne au moins son titre, par exemple :\n---\ntitle: Acte de naissance\n---")
         }
-        guard let closing = lines.dropFirst().firstIndex(where: { $0 == "---" }) else {
+        var yamlLines: [Substring] = []
+        var closingLine: Int?
+        while let line = nextLine(&rest) {
+            if line == "---" { closingLine = yamlLines.count + 2; break }
+            yamlLines.append(line)
+        }
+        guard let closing = closingLine else {
             throw Diagnostic(file: file, line: 1, message:
                 "L’en-tête de la page n’est pas fermé : ajoutez une ligne « --- » après la dernière clé (title, description…).")
         }
-        let yaml = lines[1..<closing].joined(separator: "\n")
         // Line 1 is the opening "---", so YAML line n is file line n + 1.
-        let (frontMatter, formLine) = try parseFrontMatter(yaml, file: file, lineOffset: 1, closingLine: closing + 1)
-        let body = lines[(closing + 1)...].joined(separator: "\n")
-        return SourcePage(sourcePath: file, frontMatter: frontMatter, body: body, bodyFirstLine: closing + 2, formLine: formLine)
+        let (frontMatter, formLine) = try parseFrontMatter(yamlLines.joined(separator: "\n"), file: file, lineOffset: 1,
+                                                           closingLine: closing)
+        return SourcePage(sourcePath: file, frontMatter: frontMatter, body: String(rest), bodyFirstLine: closing + 1,
+                          formLine: formLine)
+    }
+
+    /// Removes and returns the first line of `text` (without its "\n" or "\r\n").
+    static func nextLine(_ text: inout Substring) -> Substring? {
+        if text.isEmpty { return nil }
+        let bytes = text.utf8
+        if let newline = bytes.firstIndex(of: 10) {
+            var line = text[text.startIndex..<newline]
+            if line.utf8.last == 13 { line = line.dropLast() }
+            text = text[bytes.index(after: newline)...]
+            return line
+        }
+        defer { text = text[text.endIndex...] }
+        return text.utf8.last == 13 ? text.dropLast() : text
     }
 
     static func parseFrontMatter(_ yaml: String, file: String, lineOffset: Int, closingLine: Int) throws(Diagnostic) -> (FrontMatter, Int?) {

@@ -53,6 +53,7 @@ public enum MarkdownRenderer {
 
     private static let extensionNames = ["table", "strikethrough", "autolink"]
 
+
     /// Renders `text`. `rewrite` sees every link and image target and returns the URL to
     /// publish instead (nil keeps it): the site builder resolves `.md` links there.
     public static func render(_ text: String, rewrite: (LinkReference) -> String? = { _ in nil }) -> MarkdownDocument {
@@ -71,6 +72,7 @@ public enum MarkdownRenderer {
         var problems: [MarkdownProblem] = []
         var headings: [Heading] = []
         var previousLevel = 1
+        var tableCount = 0
         let iterator = cmark_iter_new(root)
         defer { cmark_iter_free(iterator) }
         while case let event = cmark_iter_next(iterator), event != CMARK_EVENT_DONE {
@@ -106,7 +108,11 @@ public enum MarkdownRenderer {
                     cmark_node_set_url(node, replacement)
                 }
             default:
-                break
+                // Extension nodes (tables, strikethrough) carry their extension; only tables matter here.
+                if cmark_node_get_syntax_extension(node) != nil, let name = cmark_node_get_type_string(node),
+                   strcmp(name, "table") == 0 {
+                    tableCount += 1
+                }
             }
         }
 
@@ -117,7 +123,7 @@ public enum MarkdownRenderer {
         // Tables come only from the GitHub table extension (raw HTML is refused), whose
         // header row is always a row of column headers.
         // Only "<th>" and "<th style=…>" are header cells ("<thead>" is not).
-        if html.contains("<th") {
+        if tableCount > 0 {
             html = html.replacingAll("<th>", with: "<th scope=\"col\">").replacingAll("<th style", with: "<th scope=\"col\" style")
         }
         return MarkdownDocument(html: html, headings: headings, problems: problems)

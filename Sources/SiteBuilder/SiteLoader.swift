@@ -110,8 +110,8 @@ public enum SiteLoader {
             return .failure(Diagnostic(file: sourcePath, message:
                 "Le fichier n’est pas un texte UTF-8 (caractères accentués mal codés) : enregistrez-le en UTF-8."))
         }
-        if let nul = text.firstIndex(of: "\0") {
-            let line = text[..<nul].reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
+        if let nul = text.utf8.firstIndex(of: 0) {
+            let line = text.utf8[..<nul].reduce(1) { $1 == 10 ? $0 + 1 : $0 }
             return .failure(Diagnostic(file: sourcePath, line: line, message:
                 "Le fichier contient un caractère nul : ce n’est pas un texte. Vérifiez qu’il s’agit bien d’une page Markdown."))
         }

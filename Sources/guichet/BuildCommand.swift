@@ -41,11 +41,16 @@ func buildSite(root: URL, output: URL, reports: URL) throws(ExitCode) {
         throw ExitCode(2)
     }
     do {
+        var stageStart = start
+        var durations: [String] = []
         let report = try SiteBuild.run(root: root, output: writer) { step, label in
+            if step > 1 { durations.append(String(format: "%.2f s", Date().timeIntervalSince(stageStart))) }
+            stageStart = Date()
             printError("[\(step)/\(SiteBuild.stages.count)] \(label)")
         }
+        durations.append(String(format: "%.2f s", Date().timeIntervalSince(stageStart)))
         let seconds = String(format: "%.2f", Date().timeIntervalSince(start))
-        printError("Site construit : \(report.pages) pages et \(report.files) fichiers dans \(output.path) (\(seconds) s).")
+        printError("Site construit : \(report.pages) pages et \(report.files) fichiers dans \(output.path) (\(seconds) s : \(durations.joined(separator: ", "))).")
         printError(ReportFormatter.summaryText(report.accessibility.summary), terminator: "")
         writeReports(report.accessibility, to: reports)
     } catch {
