@@ -15,9 +15,13 @@ serve: deps release
 	$(RELEASE) build
 	$(RELEASE) serve --port $(PORT)
 
+# Form pages in their error state, written by FormErrorStateTests for the oracles.
+ERROR_PAGES := .build/test-error-pages
+
 test: test-deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	rm -rf $(ERROR_PAGES)
+	GUICHET_ERROR_PAGES=$(CURDIR)/$(ERROR_PAGES) $(SWIFT) test --skip-build
 	$(MAKE) --no-print-directory oracles
 
 # The demo site checked by tools we did not write: the W3C Nu validator and axe-core in
@@ -27,6 +31,10 @@ oracles:
 	$(DEBUG) build --output $(TEST_SITE)
 	bash scripts/nu-check.sh $(TEST_SITE)
 	python3 scripts/axe_check.py $(TEST_SITE)
+	# The error pages link /assets/guichet.css: serve them with the site's assets.
+	cp -r $(TEST_SITE)/assets $(ERROR_PAGES)/
+	bash scripts/nu-check.sh $(ERROR_PAGES)
+	python3 scripts/axe_check.py $(ERROR_PAGES)
 
 deps:
 	bash scripts/install-deps.sh

@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "ContentLoaderTests", dependencies: ["ContentLoader"]),
         .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
         .testTarget(name: "FormKitTests", dependencies: ["FormKit", "ContentLoader"]),
-        .testTarget(name: "SiteBuilderTests", dependencies: ["SiteBuilder", "Rendering", "GuichetModel"]),
+        .testTarget(name: "SiteBuilderTests", dependencies: ["SiteBuilder", "Rendering", "GuichetModel", "FormKit", "Accessibility"]),
         .testTarget(name: "AccessibilityTests", dependencies: ["Accessibility"], exclude: ["Fixtures"]),
         .testTarget(name: "GuichetCLITests", dependencies: []),
     ],

@@ -115,10 +115,14 @@ public enum FieldFormats {
         return value
     }
 
-    /// "14/07/1990", "14-07-1990", "14.07.1990", "14 07 1990", "1990-07-14" (what a browser's
-    /// date picker sends) → a date that exists.
+    /// "14/07/1990", "14-07-1990", "14.07.1990", "14 07 1990", "14071990" (8 digits, as typed
+    /// on a phone's number pad, which has no "/"), "1990-07-14" (what a browser's date picker
+    /// sends) → a date that exists.
     public static func date(_ text: String) -> SimpleDate? {
         if let iso = SimpleDate(iso: text) { return iso }
+        if text.count == 8, text.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            return date(text.prefix(2) + "/" + text.dropFirst(2).prefix(2) + "/" + text.suffix(4))
+        }
         let parts = text.split(whereSeparator: { "/-. ".contains($0) })
         guard parts.count == 3, parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
               parts[0].count <= 2, parts[1].count <= 2, parts[2].count == 4,

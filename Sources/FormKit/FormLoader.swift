@@ -12,10 +12,37 @@ public enum FormLoader {
     static let fieldKeys = ["id", "kind", "label", "hint", "required", "autocomplete", "min_length", "max_length",
                             "pattern", "pattern_message", "min", "max", "unit", "earliest", "latest", "options",
                             "accept", "max_size", "max_files"]
+    static let commonFieldKeys = ["id", "kind", "label", "hint", "required"]
+    /// The keys that mean something for each kind of field. Any other key of `fieldKeys` is
+    /// refused: the form would silently ignore it (a `unit` on a date, `accept` on a text),
+    /// and the editor would believe the rule is applied.
+    public static func fieldKeys(for kind: Field.Kind) -> [String] {
+        let specific: [String]
+        switch kind {
+        case .text, .textarea, .commune:
+            // No autocomplete on a textarea: the template gives it none.
+            specific = (kind == .textarea ? [] : ["autocomplete"]) + ["min_length", "max_length", "pattern", "pattern_message"]
+        case .email, .tel: specific = ["autocomplete", "min_length", "max_length"]
+        case .postcode, .siret, .rna, .iban: specific = ["autocomplete"]
+        case .number: specific = ["autocomplete", "min", "max", "unit"]
+        case .date: specific = ["autocomplete", "earliest", "latest"]
+        case .select: specific = ["autocomplete", "options"]
+        case .radio, .checkboxes: specific = ["options"]
+        case .checkbox, .address: specific = []
+        case .file: specific = ["accept", "max_size", "max_files"]
+        }
+        return commonFieldKeys + specific
+    }
     /// Types whose first bytes the gateway recognises, so a declared type can be checked.
     public static let acceptableFileTypes = ["pdf", "jpg", "png"]
     /// Names the generated form uses for its own hidden fields.
     public static let reservedFieldIDs = ["guichet-formulaire", "guichet-version", "guichet-site-web"]
+    /// Ids the default theme gives the page around a form (`layout`, `page` and `form`
+    /// templates): a field must not take them either.
+    static func pageIDs(formID: String) -> [String] {
+        ["menu", "contenu", "pied-de-page", "resume-erreurs", "avant-de-commencer", "formulaire-en-ligne",
+         "dans-cette-rubrique", "donnees-\(formID)"]
+    }
 
     public static func parse(_ text: String, file: String, services: [Service]) throws(Diagnostic) -> FormDefinition {
         let root = try YAMLMapping.parse(text, file: file)
@@ -77,15 +104,7 @@ public enum FormLoader {
             throw Diagnostic(file: file, line: root.line, message: "Le formulaire ne contient aucun champ : ajoutez une section « fields ».")
         }
 
-        var seen: [String: Int?] = [:]
-        for field in groups.flatMap(\.fields) {
-            if let previous = seen[field.id] {
-                let origin = previous.map { "à la ligne \($0)" } ?? "par l’identification (\(identification?.rawValue ?? ""))"
-                throw Diagnostic(file: file, line: field.line, message:
-                    "L’identifiant de champ « \(field.id) » est déjà utilisé \(origin) : chaque champ doit avoir un identifiant unique.")
-            }
-            seen[field.id] = field.line
-        }
+        try checkUniqueIDs(groups.flatMap(\.fields), formID: id, identification: identification, file: file)
 
         let digest = SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
         return FormDefinition(id: id, title: title, service: serviceID, introduction: try root.string("introduction"),
@@ -177,8 +196,15 @@ public enum FormLoader {
             throw Diagnostic(file: file, line: map.node("label") == nil ? map.line : map.lineOf("label"), message:
                 "Le champ « \(id) » n’a pas d’intitulé : ajoutez « label: … », le texte que la personne lit à côté du champ.")
         }
+        let allowed = fieldKeys(for: kind)
+        for key in map.keys where !allowed.contains(key) {
+            throw Diagnostic(file: file, line: keyLine(map, key), message:
+                "La clé « \(key) » ne s’applique pas à un champ de type \(kind.rawValue). Clés possibles pour ce type : \(allowed.joined(separator: ", ")).")
+        }
         var field = Field(id: id, kind: kind, label: label, hint: try map.string("hint"), line: map.line)
-        field.required = try bool(map, "required", file: file) ?? false
+        // Most questions of a démarche are required, and the form marks them with an asterisk:
+        // the definition follows the same convention.
+        field.required = try bool(map, "required", file: file) ?? true
         if let token = try map.string("autocomplete") {
             guard AutocompleteTokens.isValid(token) else {
                 throw Diagnostic(file: file, line: map.lineOf("autocomplete"), message:
@@ -199,6 +225,9 @@ public enum FormLoader {
             }
             field.pattern = pattern
             field.patternMessage = message
+        } else if map.node("pattern_message") != nil {
+            throw Diagnostic(file: file, line: keyLine(map, "pattern_message"), message:
+                "« pattern_message » est le message d’un motif : ajoutez le motif (« pattern: … ») ou retirez « pattern_message ».")
         }
         field.minimum = try double(map, "min", file: file)
         field.maximum = try double(map, "max", file: file)
@@ -234,10 +263,7 @@ public enum FormLoader {
                 throw Diagnostic(file: file, line: map.lineOf("max_files"), message: "« max_files » doit être compris entre 1 et 10.")
             }
         default:
-            if !field.options.isEmpty {
-                throw Diagnostic(file: file, line: map.lineOf("options"), message:
-                    "Le champ « \(id) » est de type \(kind.rawValue) : seuls les types select, radio et checkboxes ont des « options ».")
-            }
+            break
         }
         if let min = field.minLength, let max = field.maxLength, min > max {
             throw Diagnostic(file: file, line: map.lineOf("min_length"), message: "« min_length » est plus grand que « max_length ».")
@@ -263,7 +289,70 @@ public enum FormLoader {
         return options
     }
 
+    // MARK: - Ids in the page
+
+    /// Every id the form will write (a field's own, its hint's, its error's, its choices', its
+    /// address parts') must be unique in the page, or labels, `aria-describedby` and the links
+    /// of the error summary point at the wrong element, and two controls send the same name.
+    static func checkUniqueIDs(_ fields: [Field], formID: String, identification: Identification?, file: String) throws(Diagnostic) {
+        enum Owner { case field(Field, Field.HTMLRole), guichet }
+        var owners: [String: Owner] = [:]
+        for reserved in reservedFieldIDs + pageIDs(formID: formID) { owners[reserved] = .guichet }
+        func origin(_ field: Field) -> String {
+            field.line.map { "à la ligne \($0)" } ?? "ajouté par l’identification (\(identification?.rawValue ?? ""))"
+        }
+        var fieldIDs: [String: Field] = [:]
+        for field in fields {
+            if let previous = fieldIDs[field.id] {
+                let place = previous.line.map { "à la ligne \($0)" } ?? "par l’identification (\(identification?.rawValue ?? ""))"
+                throw Diagnostic(file: file, line: field.line, message:
+                    "L’identifiant de champ « \(field.id) » est déjà utilisé \(place) : chaque champ doit avoir un identifiant unique.")
+            }
+            fieldIDs[field.id] = field
+            for (htmlID, role) in field.htmlIDs {
+                switch owners[htmlID] {
+                case nil:
+                    owners[htmlID] = .field(field, role)
+                case .guichet:
+                    throw Diagnostic(file: file, line: field.line, message:
+                        "\(describe(role, of: field.id).capitalizedFirst) recevrait l’identifiant « \(htmlID) », que Guichet réserve à la page ou au formulaire : choisissez un autre identifiant pour le champ « \(field.id) ».")
+                case .field(let other, let otherRole):
+                    throw Diagnostic(file: file, line: field.line, message:
+                        "\(describe(role, of: field.id).capitalizedFirst) recevrait l’identifiant « \(htmlID) », déjà pris par \(describe(otherRole, of: other.id)) \(origin(other)) : deux éléments d’une page ne peuvent pas avoir le même identifiant. Choisissez un autre identifiant pour le champ « \(field.id) ».")
+                }
+            }
+        }
+    }
+
+    /// "la zone du code postal du champ « adresse »": what an id is given to, for messages.
+    static func describe(_ role: Field.HTMLRole, of fieldID: String) -> String {
+        func part(_ part: Field.AddressPart) -> String {
+            switch part {
+            case .street: return "la zone de la voie"
+            case .complement: return "la zone du complément d’adresse"
+            case .postcode: return "la zone du code postal"
+            case .commune: return "la zone de la commune"
+            }
+        }
+        let field = "du champ « \(fieldID) »"
+        switch role {
+        case .control: return "le champ « \(fieldID) »"
+        case .hint: return "l’indication \(field)"
+        case .error: return "le message d’erreur \(field)"
+        case .option(let number): return "le choix n° \(number) \(field)"
+        case .part(let p): return "\(part(p)) \(field)"
+        case .partHint(let p): return "l’indication de \(part(p)) \(field)"
+        case .partError(let p): return "le message d’erreur de \(part(p)) \(field)"
+        }
+    }
+
     // MARK: - Scalars
+
+    /// Line of `key` itself (`lineOf` gives its value's, a line lower for a block list). Form
+    /// files are whole YAML documents, so Yams' line is the file's.
+    static func keyLine(_ map: YAMLMapping, _ key: String) -> Int? {
+        map.node.mapping?.first { $0.key.string == key }?.key.mark?.line ?? map.lineOf(key)
+    }
 
     static func stringList(_ map: YAMLMapping, _ key: String) throws(Diagnostic) -> [String] {
         var result: [String] = []
@@ -332,4 +421,9 @@ public enum FormLoader {
         }
         return String(result.trimmingCharacters(in: CharacterSet(charactersIn: "-")).prefix(60))
     }
+}
+
+extension String {
+    /// "le champ" → "Le champ".
+    fileprivate var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
 }

@@ -130,13 +130,10 @@ public enum FormValidator {
 
     // MARK: - Composite fields
 
-    /// Ids of the controls of an address field, in the order they are shown.
-    public static func addressControls(_ fieldID: String) -> (street: String, complement: String, postcode: String, commune: String) {
-        (fieldID + "-voie", fieldID + "-complement", fieldID + "-code-postal", fieldID + "-commune")
-    }
-
     static func validateAddress(_ field: Field, _ submission: FormSubmission) -> Result<NormalizedValue?, FieldError> {
-        let ids = addressControls(field.id)
+        // Errors point at the control to fix (its id, from `Field.addressPartID`).
+        let ids = (street: field.addressPartID(.street), complement: field.addressPartID(.complement),
+                   postcode: field.addressPartID(.postcode), commune: field.addressPartID(.commune))
         func single(_ id: String) -> String? {
             let raw = submission.values[id] ?? []
             guard raw.count <= 1 else { return nil }

@@ -29,7 +29,7 @@ enum IdentificationFields {
                   hint: "L’accusé d’enregistrement de votre demande y sera envoyé.", required: true,
                   autocomplete: "email", maxLength: 254),
             Field(id: "telephone", kind: .tel, label: "Téléphone",
-                  hint: "Pour vous joindre si une précision est nécessaire.", autocomplete: "tel", maxLength: 30),
+                  hint: "Pour vous joindre si une précision est nécessaire.", required: false, autocomplete: "tel", maxLength: 30),
         ]
         let legend: String
         switch kind {

@@ -86,14 +86,3 @@ enum Messages {
         format(field.minimum.map { max($0, 1) } ?? 1)
     }
 }
-
-public enum FileSize {
-    /// 5_000_000 → "5 Mo", 300_000 → "300 ko" (decimal units, as file managers show them).
-    public static func french(_ bytes: Int) -> String {
-        if bytes >= 1_000_000 {
-            let value = Double(bytes) / 1_000_000
-            return value == value.rounded() ? "\(Int(value)) Mo" : String(format: "%.1f Mo", value).replacingOccurrences(of: ".", with: ",")
-        }
-        return "\(max(1, (bytes + 999) / 1000)) ko"
-    }
-}

@@ -66,11 +66,18 @@ public struct FieldGroupView: Sendable {
 
 /// One question, with everything its template needs precomputed: ids for `aria-describedby`,
 /// the error, the kept value, and one flag per kind (Mustache has no comparisons).
+///
+/// Mustache looks a missing or nil value up in the enclosing contexts, and the parts of an
+/// address are rendered inside the address's own view: so an address view keeps every
+/// per-control property nil (its hint is `legendHint`), or its parts would borrow them.
 public struct FieldView: Sendable {
     public var id: String
     public var label: String
     public var hint: String?
     public var hintID: String?
+    /// Address fields only: the hint shown under the legend, tied to the fieldset.
+    public var legendHint: String?
+    public var legendHintID: String?
     public var error: String?
     public var errorID: String?
     /// "nom-indice nom-erreur": the hint, then the error, read after the label.
@@ -114,8 +121,9 @@ public struct FieldView: Sendable {
         case .postcode: isInput = true; inputMode = "numeric"; maxLength = 5
         case .number: isInput = true; inputMode = "decimal"
         case .date:
+            // No inputmode="numeric": the number pad of iOS has no "/" (FieldFormats.date also
+            // takes the 8 digits alone, "14071990").
             isInput = true
-            inputMode = "numeric"
             hint = [field.hint, "Format attendu : JJ/MM/AAAA, par exemple 14/07/1990."].compactMap { $0 }.joined(separator: " ")
         case .textarea: isTextarea = true
         case .select: isSelect = true
@@ -125,44 +133,50 @@ public struct FieldView: Sendable {
         case .file:
             isFile = true
             accept = field.accept.map { "." + $0 }.joined(separator: ",")
-            let limit = field.maxFileSize.map { FieldView.size($0) } ?? ""
+            let limit = field.maxFileSize.map(FileSize.french) ?? ""
             let count = field.maxFiles > 1 ? "Jusqu’à \(field.maxFiles) fichiers, " : "Un fichier, "
             let formats = field.accept.map { $0.uppercased() }.joined(separator: ", ")
             hint = [field.hint, "\(count)au format \(formats), de \(limit) au plus chacun."].compactMap { $0 }.joined(separator: " ")
         case .address: isAddress = true
         }
-        self.hint = hint
-        hintID = hint == nil ? nil : field.id + "-indice"
         let selected = Set(sent)
         options = field.options.enumerated().map { index, option in
-            OptionView(id: "\(field.id)-\(index + 1)", name: field.id, value: option.value, label: option.label,
+            OptionView(id: field.optionID(index + 1), name: field.id, value: option.value, label: option.label,
                        selected: selected.contains(option.value))
         }
         if field.kind == .address {
-            let parts: [(String, String, String, Bool, Int)] = [
-                ("voie", "Numéro et nom de la voie", "address-line1", true, 200),
-                ("complement", "Complément d’adresse", "address-line2", false, 200),
-                ("code-postal", "Code postal", "postal-code", true, 5),
-                ("commune", "Commune", "address-level2", true, 200),
-            ]
-            address = parts.map { suffix, label, token, required, maxLength in
-                var part = Field(id: "\(field.id)-\(suffix)", kind: suffix == "code-postal" ? .postcode : .text, label: label,
-                                 required: required && field.required, autocomplete: token, maxLength: maxLength)
-                part.hint = suffix == "complement" ? "Bâtiment, appartement, lieu-dit…" : nil
-                return FieldView(part, values: values, errors: errors)
-            }
-            // The group's own error is shown at the part it concerns.
-            error = nil
-        } else {
-            error = errors[field.id]
+            address = FieldView.addressParts(of: field, values: values, errors: errors)
+            // A fieldset's description is read with its legend (aria-describedby on the fieldset).
+            legendHint = hint
+            legendHintID = hint == nil ? nil : Field.hintID(field.id)
+            // Nothing the parts look up may be set here (see the type's comment); the group's
+            // own error is shown at the part it concerns.
+            autocomplete = nil
+            maxLength = nil
+            unit = nil
+            return
         }
-        errorID = error == nil ? nil : field.id + "-erreur"
+        self.hint = hint
+        hintID = hint == nil ? nil : Field.hintID(field.id)
+        error = errors[field.id]
+        errorID = error == nil ? nil : Field.errorID(field.id)
         let described = [hintID, errorID].compactMap { $0 }
         describedBy = described.isEmpty ? nil : described.joined(separator: " ")
     }
 
-    static func size(_ bytes: Int) -> String {
-        bytes >= 1_000_000 ? "\(bytes / 1_000_000) Mo" : "\(max(1, bytes / 1000)) ko"
+    static func addressParts(of field: Field, values: [String: [String]], errors: [String: String]) -> [FieldView] {
+        let parts: [(Field.AddressPart, String, String, Bool, Int)] = [
+            (.street, "Numéro et nom de la voie", "address-line1", true, 200),
+            (.complement, "Complément d’adresse", "address-line2", false, 200),
+            (.postcode, "Code postal", "postal-code", true, 5),
+            (.commune, "Commune", "address-level2", true, 200),
+        ]
+        return parts.map { part, label, token, required, maxLength in
+            let control = Field(id: field.addressPartID(part), kind: part == .postcode ? .postcode : .text, label: label,
+                                hint: part == .complement ? "Bâtiment, appartement, lieu-dit…" : nil,
+                                required: required && field.required, autocomplete: token, maxLength: maxLength)
+            return FieldView(control, values: values, errors: errors)
+        }
     }
 }
 

@@ -8,31 +8,31 @@ import Mustache
 extension PageView: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
-        case "title": return title
-        case "documentTitle": return documentTitle
-        case "description": return description.map { $0 as Any }
-        case "url": return url
-        case "canonicalURL": return canonicalURL
-        case "homeURL": return homeURL
-        case "assetsURL": return assetsURL
-        case "authority": return authority
-        case "navigation": return navigation
-        case "breadcrumb": return breadcrumb
-        case "hasBreadcrumb": return hasBreadcrumb
-        case "content": return content
-        case "pieces": return pieces
-        case "hasPieces": return hasPieces
-        case "form": return form.map { $0 as Any }
-        case "accessibilityResults": return accessibilityResults.map { $0 as Any }
-        case "errorSummary": return errorSummary
-        case "hasErrors": return hasErrors
-        case "updated": return updated.map { $0 as Any }
-        case "updatedISO": return updatedISO.map { $0 as Any }
-        case "listing": return listing
-        case "hasListing": return hasListing
-        case "sitemap": return sitemap
-        case "footer": return footer
-        case "body": return body
+        case "title": return self.title
+        case "documentTitle": return self.documentTitle
+        case "description": return self.description.map { $0 as Any }
+        case "url": return self.url
+        case "canonicalURL": return self.canonicalURL
+        case "homeURL": return self.homeURL
+        case "assetsURL": return self.assetsURL
+        case "authority": return self.authority
+        case "navigation": return self.navigation
+        case "breadcrumb": return self.breadcrumb
+        case "hasBreadcrumb": return self.hasBreadcrumb
+        case "content": return self.content
+        case "pieces": return self.pieces
+        case "hasPieces": return self.hasPieces
+        case "form": return self.form.map { $0 as Any }
+        case "accessibilityResults": return self.accessibilityResults.map { $0 as Any }
+        case "errorSummary": return self.errorSummary
+        case "hasErrors": return self.hasErrors
+        case "updated": return self.updated.map { $0 as Any }
+        case "updatedISO": return self.updatedISO.map { $0 as Any }
+        case "listing": return self.listing
+        case "hasListing": return self.hasListing
+        case "sitemap": return self.sitemap
+        case "footer": return self.footer
+        case "body": return self.body
         default: return nil
         }
     }
@@ -41,11 +41,11 @@ extension PageView: MustacheParent {
 extension AuthorityView: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
-        case "name": return name
-        case "addressLine": return addressLine
-        case "phone": return phone
-        case "phoneURI": return phoneURI
-        case "email": return email
+        case "name": return self.name
+        case "addressLine": return self.addressLine
+        case "phone": return self.phone
+        case "phoneURI": return self.phoneURI
+        case "email": return self.email
         default: return nil
         }
     }
@@ -54,9 +54,9 @@ extension AuthorityView: MustacheParent {
 extension NavigationItemView: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
-        case "label": return label
-        case "url": return url
-        case "ariaCurrent": return ariaCurrent.map { $0 as Any }
+        case "label": return self.label
+        case "url": return self.url
+        case "ariaCurrent": return self.ariaCurrent.map { $0 as Any }
         default: return nil
         }
     }
@@ -65,9 +65,9 @@ extension NavigationItemView: MustacheParent {
 extension BreadcrumbItemView: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
-        case "label": return label
-        case "url": return url
-        case "isCurrent": return isCurrent
+        case "label": return self.label
+        case "url": return self.url
+        case "isCurrent": return self.isCurrent
         default: return nil
         }
     }
@@ -76,8 +76,8 @@ extension BreadcrumbItemView: MustacheParent {
 extension ListingGroupView: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
-        case "heading": return heading.map { $0 as Any }
-        case "items": return items
+        case "heading": return self.heading.map { $0 as Any }
+        case "items": return self.items
         default: return nil
         }
     }
@@ -86,9 +86,9 @@ extension ListingGroupView: MustacheParent {
 extension ListingItemView: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
-        case "title": return title
-        case "url": return url
-        case "description": return description.map { $0 as Any }
+        case "title": return self.title
+        case "url": return self.url
+        case "description": return self.description.map { $0 as Any }
         default: return nil
         }
     }
@@ -97,10 +97,10 @@ extension ListingItemView: MustacheParent {
 extension TreeItemView: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
-        case "title": return title
-        case "url": return url
-        case "children": return children
-        case "hasChildren": return hasChildren
+        case "title": return self.title
+        case "url": return self.url
+        case "children": return self.children
+        case "hasChildren": return self.hasChildren
         default: return nil
         }
     }
@@ -109,11 +109,11 @@ extension TreeItemView: MustacheParent {
 extension FooterView: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
-        case "accessibilityLabel": return accessibilityLabel
-        case "accessibilityURL": return accessibilityURL
-        case "legalNoticeURL": return legalNoticeURL
-        case "privacyURL": return privacyURL
-        case "sitemapURL": return sitemapURL
+        case "accessibilityLabel": return self.accessibilityLabel
+        case "accessibilityURL": return self.accessibilityURL
+        case "legalNoticeURL": return self.legalNoticeURL
+        case "privacyURL": return self.privacyURL
+        case "sitemapURL": return self.sitemapURL
         default: return nil
         }
     }
@@ -122,16 +122,16 @@ extension FooterView: MustacheParent {
 extension AccessibilityResultsView: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
-        case "date": return date
-        case "pages": return pages
-        case "rate": return rate
-        case "conforming": return conforming
-        case "applicable": return applicable
-        case "notApplicable": return notApplicable
-        case "toVerify": return toVerify
-        case "hasToVerify": return hasToVerify
-        case "notCovered": return notCovered
-        case "total": return total
+        case "date": return self.date
+        case "pages": return self.pages
+        case "rate": return self.rate
+        case "conforming": return self.conforming
+        case "applicable": return self.applicable
+        case "notApplicable": return self.notApplicable
+        case "toVerify": return self.toVerify
+        case "hasToVerify": return self.hasToVerify
+        case "notCovered": return self.notCovered
+        case "total": return self.total
         default: return nil
         }
     }
@@ -139,8 +139,8 @@ extension AccessibilityResultsView: MustacheParent {
 extension AccessibilityResultsView.CriterionLine: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
-        case "number": return number
-        case "title": return title
+        case "number": return self.number
+        case "title": return self.title
         default: return nil
         }
     }

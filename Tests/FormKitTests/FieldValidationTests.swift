@@ -132,12 +132,14 @@ import Testing
     @Test func dateAsOneFieldWithItsFormat() {
         let field = Field(id: "naissance", kind: .date, label: "Date de naissance", latest: .today)
         let expected = NormalizedValue.date(SimpleDate(year: 1990, month: 7, day: 14)!)
-        for good in ["14/07/1990", "14-07-1990", "14.07.1990", "14 07 1990", "1990-07-14", "14/7/1990"] {
+        // "14071990": the 8 digits alone, as typed on a phone's number pad.
+        for good in ["14/07/1990", "14-07-1990", "14.07.1990", "14 07 1990", "1990-07-14", "14/7/1990", "14071990"] {
             accepts(field, good, as: expected)
         }
         accepts(field, "22/11/2026", as: .date(Self.today))
         refuses(field, "23/11/2026", with: "« Date de naissance » doit être aujourd’hui ou une date passée.")
-        for bad in ["31/02/1990", "14/13/1990", "14/07/90", "1990", "14 juillet 1990", "00/01/1990", "01/01/1700"] {
+        for bad in ["31/02/1990", "14/13/1990", "14/07/90", "1990", "14 juillet 1990", "00/01/1990", "01/01/1700",
+                    "31021990", "19900714", "1407199", "140719900", "１４０７１９９０"] {
             refuses(field, bad, with: "Saisissez une date valide au format JJ/MM/AAAA, par exemple 14/07/1990.")
         }
         let event = Field(id: "date", kind: .date, label: "Date de la réservation", earliest: .today,
@@ -196,6 +198,20 @@ import Testing
                 [FieldError(fieldID: "adresse-code-postal", message: "Saisissez un code postal de 5 chiffres, par exemple 75001.")])
         #expect(submit("3 rue des Lilas", "Bât. B", "99150", "").errors ==
                 [FieldError(fieldID: "adresse-commune", message: "Renseignez la commune.")])
+    }
+
+    /// The limit is said the same way under the field and in the message, never rounded up.
+    @Test func fileSizesAreWrittenAsPeopleReadThem() {
+        let cases: [(Int, String)] = [(5_000_000, "5 Mo"), (2_500_000, "2,5 Mo"), (500_000, "500 ko"), (10_000_000, "10 Mo"),
+                                      (1_000_000, "1 Mo"), (2_560_000, "2,5 Mo"), (999_999, "999 ko"), (1_500, "1 ko"), (800, "800 octets")]
+        for (bytes, text) in cases {
+            #expect(FileSize.french(bytes) == text, "\(bytes)")
+        }
+        let field = Field(id: "plan", kind: .file, label: "Plan", accept: ["pdf"], maxFileSize: 2_500_000)
+        let result = FormValidator.validate(form(field), FormSubmission(files: ["plan": [UploadedFile(filename: "plan.pdf", size: 2_600_000, detectedType: "pdf")]]),
+                                            today: Self.today)
+        #expect(result.errors.first?.message ==
+                "Le fichier « plan.pdf » dépasse 2,5 Mo : réduisez sa taille (par exemple en le numérisant en noir et blanc) ou découpez-le.")
     }
 
     @Test func filesAreCheckedByTypeBytesSizeAndCount() {

@@ -64,6 +64,7 @@ import Testing
         #expect(form.fields.map(\.id) == ["nom", "prenom", "adresse", "courriel", "telephone", "type", "date-naissance"])
         #expect(form.field("type")?.options.map(\.value) == ["copie-integrale", "extrait-avec-filiation"])
         #expect(form.field("date-naissance")?.latest == .today)
+        #expect(form.field("telephone")?.required == false)
         #expect(form.field("type")?.line == 22)
         #expect(form.digest.count == 64)
         #expect(try load(Self.valid + "\n").get().digest != form.digest)
@@ -103,11 +104,95 @@ import Testing
              "Forms/acte-de-naissance.yaml:22: Le champ « type » doit proposer au moins deux choix (« options »)."),
             (replacing("identification: particulier", "identification: personne"),
              "Forms/acte-de-naissance.yaml:18: L’identification « personne » n’existe pas : écrivez particulier, entreprise ou association."),
-            (replacing("latest: aujourd’hui", "pattern: \"[0-9\""),
+            (replacing("kind: date\n        label: Date de naissance\n        latest: aujourd’hui",
+                       "kind: text\n        label: Date de naissance\n        pattern: \"[0-9\""),
              "Forms/acte-de-naissance.yaml:32: Le motif « [0-9 » n’est pas une expression régulière valide."),
+            (replacing("latest: aujourd’hui", "required: peut-être"),
+             "Forms/acte-de-naissance.yaml:32: La valeur de « required » doit être true ou false."),
             (replacing("id: date-naissance", "id: Date_Naissance"),
              "Forms/acte-de-naissance.yaml:29: L’identifiant de champ « Date_Naissance » doit commencer par une lettre et ne contenir que des minuscules sans accent, des chiffres et des tirets (par exemple date-de-naissance)."),
             ("id: [", "Forms/acte-de-naissance.yaml:2: La syntaxe YAML est invalide : vérifiez l’indentation, les deux-points après chaque clé et les guillemets autour des textes qui contiennent « : » ou « # ». (détail : did not find expected node content)"),
+        ]
+        for (text, expected) in cases {
+            #expect(message(text) == expected)
+        }
+    }
+
+    /// The form says « Sauf mention « (facultatif) », tous les champs sont obligatoires » : a
+    /// field without `required` is required, `required: false` makes it optional.
+    @Test func fieldsAreRequiredUnlessSaidOtherwise() throws {
+        #expect(try load(Self.valid).get().field("date-naissance")?.required == true)
+        for written in ["false", "non", "no"] {
+            let form = try load(replacing("latest: aujourd’hui", "latest: aujourd’hui\n        required: \(written)")).get()
+            #expect(form.field("date-naissance")?.required == false, "required: \(written)")
+        }
+        for written in ["true", "oui"] {
+            let form = try load(replacing("latest: aujourd’hui", "latest: aujourd’hui\n        required: \(written)")).get()
+            #expect(form.field("date-naissance")?.required == true, "required: \(written)")
+        }
+    }
+
+    /// `valid` with one more field at its end (its `- id:` on line 33, its extra keys from line 36).
+    func withField(_ id: String, kind: String, _ extra: String = "") -> String {
+        Self.valid + "\n      - id: \(id)\n        kind: \(kind)\n        label: Champ ajouté" + (extra.isEmpty ? "" : "\n" + extra)
+    }
+
+    @Test func keysThatDoNotApplyToTheKindAreRefused() {
+        let cases: [(String, String)] = [
+            (replacing("latest: aujourd’hui", "unit: jours"),
+             "Forms/acte-de-naissance.yaml:32: La clé « unit » ne s’applique pas à un champ de type date. Clés possibles pour ce type : id, kind, label, hint, required, autocomplete, earliest, latest."),
+            (replacing("latest: aujourd’hui", "accept: [pdf]"),
+             "Forms/acte-de-naissance.yaml:32: La clé « accept » ne s’applique pas à un champ de type date. Clés possibles pour ce type : id, kind, label, hint, required, autocomplete, earliest, latest."),
+            (withField("nom-usage", kind: "text", "        min: 1"),
+             "Forms/acte-de-naissance.yaml:36: La clé « min » ne s’applique pas à un champ de type text. Clés possibles pour ce type : id, kind, label, hint, required, autocomplete, min_length, max_length, pattern, pattern_message."),
+            // The line of the key, not of its first item.
+            (withField("nom-usage", kind: "text", "        options:\n          - Oui\n          - Non"),
+             "Forms/acte-de-naissance.yaml:36: La clé « options » ne s’applique pas à un champ de type text. Clés possibles pour ce type : id, kind, label, hint, required, autocomplete, min_length, max_length, pattern, pattern_message."),
+            (withField("nom-usage", kind: "text", "        max_files: 2"),
+             "Forms/acte-de-naissance.yaml:36: La clé « max_files » ne s’applique pas à un champ de type text. Clés possibles pour ce type : id, kind, label, hint, required, autocomplete, min_length, max_length, pattern, pattern_message."),
+            (withField("invites", kind: "number", "        earliest: aujourd’hui"),
+             "Forms/acte-de-naissance.yaml:36: La clé « earliest » ne s’applique pas à un champ de type number. Clés possibles pour ce type : id, kind, label, hint, required, autocomplete, min, max, unit."),
+            (withField("piece", kind: "file", "        accept: [pdf]\n        pattern: \"[a-z]+\"\n        pattern_message: Écrivez en minuscules."),
+             "Forms/acte-de-naissance.yaml:37: La clé « pattern » ne s’applique pas à un champ de type file. Clés possibles pour ce type : id, kind, label, hint, required, accept, max_size, max_files."),
+            (withField("message", kind: "textarea", "        autocomplete: street-address"),
+             "Forms/acte-de-naissance.yaml:36: La clé « autocomplete » ne s’applique pas à un champ de type textarea. Clés possibles pour ce type : id, kind, label, hint, required, min_length, max_length, pattern, pattern_message."),
+            (replacing("        required: true\n", "        required: true\n        max_length: 20\n"),
+             "Forms/acte-de-naissance.yaml:26: La clé « max_length » ne s’applique pas à un champ de type radio. Clés possibles pour ce type : id, kind, label, hint, required, options."),
+            (withField("domicile", kind: "address", "        autocomplete: street-address"),
+             "Forms/acte-de-naissance.yaml:36: La clé « autocomplete » ne s’applique pas à un champ de type address. Clés possibles pour ce type : id, kind, label, hint, required."),
+            (withField("accord", kind: "checkbox", "        options: [Oui, Non]"),
+             "Forms/acte-de-naissance.yaml:36: La clé « options » ne s’applique pas à un champ de type checkbox. Clés possibles pour ce type : id, kind, label, hint, required."),
+            (withField("nom-usage", kind: "text", "        pattern_message: Écrivez en majuscules."),
+             "Forms/acte-de-naissance.yaml:36: « pattern_message » est le message d’un motif : ajoutez le motif (« pattern: … ») ou retirez « pattern_message »."),
+        ]
+        for (text, expected) in cases {
+            #expect(message(text) == expected)
+        }
+        // What does apply is accepted.
+        #expect(throws: Never.self) {
+            try load(withField("invites", kind: "number", "        min: 1\n        max: 250\n        unit: personnes")).get()
+        }
+    }
+
+    /// Every id the form writes (field, -indice, -erreur, choices -1…-n, address parts and
+    /// theirs, the page's own) must be unique, or labels and error links point elsewhere.
+    @Test func generatedHTMLIDsMustNotCollide() {
+        let cases: [(String, String)] = [
+            (withField("type-1", kind: "text"),
+             "Forms/acte-de-naissance.yaml:33: Le champ « type-1 » recevrait l’identifiant « type-1 », déjà pris par le choix n° 1 du champ « type » à la ligne 22 : deux éléments d’une page ne peuvent pas avoir le même identifiant. Choisissez un autre identifiant pour le champ « type-1 »."),
+            (withField("adresse-voie", kind: "text"),
+             "Forms/acte-de-naissance.yaml:33: Le champ « adresse-voie » recevrait l’identifiant « adresse-voie », déjà pris par la zone de la voie du champ « adresse » ajouté par l’identification (particulier) : deux éléments d’une page ne peuvent pas avoir le même identifiant. Choisissez un autre identifiant pour le champ « adresse-voie »."),
+            (withField("adresse-code-postal-indice", kind: "text"),
+             "Forms/acte-de-naissance.yaml:33: Le champ « adresse-code-postal-indice » recevrait l’identifiant « adresse-code-postal-indice », déjà pris par l’indication de la zone du code postal du champ « adresse » ajouté par l’identification (particulier) : deux éléments d’une page ne peuvent pas avoir le même identifiant. Choisissez un autre identifiant pour le champ « adresse-code-postal-indice »."),
+            (withField("date-naissance-erreur", kind: "text"),
+             "Forms/acte-de-naissance.yaml:33: Le champ « date-naissance-erreur » recevrait l’identifiant « date-naissance-erreur », déjà pris par le message d’erreur du champ « date-naissance » à la ligne 29 : deux éléments d’une page ne peuvent pas avoir le même identifiant. Choisissez un autre identifiant pour le champ « date-naissance-erreur »."),
+            // The later field's generated id meets an earlier field's own id.
+            (withField("choix-2", kind: "text") + "\n      - id: choix\n        kind: radio\n        label: Choix\n        options: [Un, Deux]",
+             "Forms/acte-de-naissance.yaml:36: Le choix n° 2 du champ « choix » recevrait l’identifiant « choix-2 », déjà pris par le champ « choix-2 » à la ligne 33 : deux éléments d’une page ne peuvent pas avoir le même identifiant. Choisissez un autre identifiant pour le champ « choix »."),
+            (withField("contenu", kind: "text"),
+             "Forms/acte-de-naissance.yaml:33: Le champ « contenu » recevrait l’identifiant « contenu », que Guichet réserve à la page ou au formulaire : choisissez un autre identifiant pour le champ « contenu »."),
+            (withField("donnees-acte-de-naissance", kind: "text"),
+             "Forms/acte-de-naissance.yaml:33: Le champ « donnees-acte-de-naissance » recevrait l’identifiant « donnees-acte-de-naissance », que Guichet réserve à la page ou au formulaire : choisissez un autre identifiant pour le champ « donnees-acte-de-naissance »."),
         ]
         for (text, expected) in cases {
             #expect(message(text) == expected)

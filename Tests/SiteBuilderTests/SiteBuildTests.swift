@@ -86,6 +86,8 @@ import Testing
         let page = try #require(try fixture.build().get().text("demarches/naissance/index.html"))
         #expect(page.hasPrefix("<!DOCTYPE html>\n<html lang=\"fr\">"))
         #expect(page.contains("<title>Acte de naissance – Ville de Test</title>"))
+        #expect(page.contains("<p class=\"site-name\"><a href=\"/\">Ville de Test</a></p>"))
+        #expect(page.contains("Téléphone : <a href=\"tel:+33199001000\">01 99 00 10 00</a>"))
         #expect(page.contains("<a href=\"#contenu\">Aller au contenu</a>"))
         #expect(page.contains("<main id=\"contenu\""))
         #expect(page.components(separatedBy: "<h1").count == 2)
