@@ -99,14 +99,16 @@ public enum SiteLoader {
     }
 
     static func readPage(at url: URL, sourcePath: String) -> Result<SourcePage, Diagnostic> {
-        guard let data = FileManager.default.contents(atPath: url.path) else {
+        let bytes: [UInt8]
+        switch FileReader.read(url.path, limit: maximumPageBytes) {
+        case .success(let read): bytes = read
+        case .failure(.tooLarge(let size)):
+            return .failure(Diagnostic(file: sourcePath, message:
+                "La page fait \(size / 1_000_000) Mo : une page ne peut pas dépasser 2 Mo. Découpez-la en plusieurs pages."))
+        case .failure:
             return .failure(Diagnostic(file: sourcePath, message: "Le fichier est illisible : vérifiez ses droits d’accès."))
         }
-        guard data.count <= maximumPageBytes else {
-            return .failure(Diagnostic(file: sourcePath, message:
-                "La page fait \(data.count / 1_000_000) Mo : une page ne peut pas dépasser 2 Mo. Découpez-la en plusieurs pages."))
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
             return .failure(Diagnostic(file: sourcePath, message:
                 "Le fichier n’est pas un texte UTF-8 (caractères accentués mal codés) : enregistrez-le en UTF-8."))
         }

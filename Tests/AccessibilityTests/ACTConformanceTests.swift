@@ -83,6 +83,10 @@ import Testing
 
     @Test func claimedRulesAreConsistent() throws {
         guard let cases = try Self.loadCorpus() else {
+            // CI always has shared/ beside the clone: there, a missing corpus is a failure,
+            // not a silent pass. On a developer's machine without it, say so and go on.
+            let inCI = ProcessInfo.processInfo.environment["CI"] == "true"
+            #expect(!inCI, "ACT corpus not found at \(Self.corpusRoot.path)")
             print("ACT corpus not found at \(Self.corpusRoot.path): skipped")
             return
         }
