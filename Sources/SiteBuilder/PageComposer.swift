@@ -68,7 +68,9 @@ struct PageComposer: Sendable {
             // A form's own page: its introduction, the pieces to prepare, then the form.
             let form = source.forms[formIndex]
             if let introduction = form.introduction {
-                contentHTML = MarkdownRenderer.render(introduction) { link in
+                // Relative links in an introduction are read from Content/, as if the form's
+                // page were at its root (a form file has no place in Content/).
+                let document = MarkdownRenderer.render(introduction) { link in
                     switch resolver.resolve(link.url, isImage: link.kind == .image, fromSource: "Content/index.md") {
                     case .keep: return nil
                     case .rewrite(let url): return published(url)
@@ -76,7 +78,11 @@ struct PageComposer: Sendable {
                         diagnostics.append(Diagnostic(file: entry.sourcePath, message: "Dans « introduction » : \(message)"))
                         return nil
                     }
-                }.html
+                }
+                for problem in document.problems {
+                    diagnostics.append(Diagnostic(file: entry.sourcePath, message: "Dans « introduction », ligne \(problem.line) du texte : \(problem.message)"))
+                }
+                contentHTML = document.html
             }
             pieces = form.piecesToPrepare
         }

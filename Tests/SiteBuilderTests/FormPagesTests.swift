@@ -214,6 +214,19 @@ import Testing
         ])
     }
 
+    @Test func introductionIsCheckedLikeAPage() throws {
+        let fixture = try site()
+        defer { fixture.remove() }
+        try fixture.write("Forms/contact.yaml", Self.form.replacingOccurrences(
+            of: "introduction: Posez votre question, nous répondons sous 15 jours.",
+            with: "introduction: |\n  # Bonjour\n\n  Voir [la page](absente.md)."))
+        let failure = try #require(fixture.build().failure)
+        #expect(failure.diagnostics.map(\.description) == [
+            "Forms/contact.yaml: Dans « introduction » : Le lien « absente.md » mène à une page qui n’existe pas (Content/absente.md est introuvable) : corrigez le nom du fichier ou créez la page.",
+            "Forms/contact.yaml: Dans « introduction », ligne 1 du texte : Le titre « Bonjour » est de niveau 1 (« # ») : le seul titre de niveau 1 est celui de la page (title). Commencez vos intertitres à « ## ».",
+        ])
+    }
+
     @Test func badFormStopsTheBuild() throws {
         let fixture = try site()
         defer { fixture.remove() }
