@@ -106,6 +106,12 @@ enum RuleCatalog {
             FocusRule(),
             // 13. Consultation
             MetaRefreshRule(), MovingContentRule(),
+            // Second batch: 1.3, 1.6, 1.9 images; 2.2 shared frame titles; 4.3, 4.10, 4.11
+            // media; 5.6 table headers; 6.1.5, 11.2.5, 11.9.2 visible label in the name;
+            // 7.3 keyboard; 8.9 spacing markup; 10.4 zoom; 10.12 text spacing; 11.8 option groups.
+            ImageRelevanceRule(), FrameTitleUniquenessRule(), MediaRule(), TableHeaderRule(),
+            LabelInNameRule(), KeyboardHandlerRule(), SpacingMarkupRule(), ViewportZoomRule(),
+            TextSpacingRule(), OptionGroupRule(),
         ]
     }
 }

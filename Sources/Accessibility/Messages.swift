@@ -46,6 +46,26 @@ enum Messages {
                 fix: "Foncez le texte ou éclaircissez le fond (ou l’inverse) jusqu’à un rapport d’au moins \(french(required)):1.")
     }
 
+    /// The contrast of a text could not be computed; `what` is "l’arrière-plan" or "la couleur du texte".
+    static func contrastNotComputable(_ reason: ContrastRule.Unknown, onBackground: Bool, required: Double) -> Wording {
+        let what = onBackground ? "l’arrière-plan" : "la couleur du texte"
+        let check = "Vérifiez à la main que ce texte a un contraste d’au moins \(french(required)):1 avec son arrière-plan."
+        switch reason {
+        case .variable(.undefined(let name)):
+            return Wording(message: "Contraste non calculable : \(what) utilise la variable CSS \(q(name)), qui n’est définie dans aucune règle que le vérificateur sait appliquer.",
+                           fix: "\(check) Définissez la variable (par exemple dans :root) ou ajoutez une valeur de repli : var(\(q(name)), couleur).")
+        case .variable(.cyclic(let name)):
+            return Wording(message: "Contraste non calculable : \(what) utilise la variable CSS \(q(name)), définie à partir d’elle-même (référence circulaire).",
+                           fix: "\(check) Donnez à la variable une valeur qui ne dépend pas d’elle-même.")
+        case .variable(.malformed):
+            return Wording(message: "Contraste non calculable : \(what) utilise une fonction var() mal formée.",
+                           fix: "\(check) Écrivez var(--nom) ou var(--nom, valeur de repli).")
+        case .unreadable(let value):
+            return Wording(message: "Contraste non calculable : la valeur « \(q(value)) » de \(what) n’est pas une couleur que le vérificateur sait lire.",
+                           fix: "\(check) Une couleur en #rrggbb, rgb() ou hsl() peut être vérifiée automatiquement.")
+        }
+    }
+
     // MARK: 5. Tableaux
     static func invalidScope(_ value: String) -> Wording {
         Wording(message: "Valeur d’attribut scope invalide : « \(q(value)) ».",

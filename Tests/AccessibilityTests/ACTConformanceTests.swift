@@ -22,6 +22,11 @@ import Testing
         "a25f45": ["5.7.4"],            // Headers attribute refers to cells in the same table
         "ffd0e9": ["9.1.2"],            // Heading has non-empty accessible name
         "7d6734": ["1.1.5", "1.1.1"],   // SVG element with explicit role has non-empty accessible name
+        "b4f0c3": ["10.4.2"],           // Meta viewport allows for zoom
+        "2ee8b8": ["6.1.5", "11.9.2"],  // Visible label is part of accessible name
+        "24afc2": ["10.12.1"],          // Important letter spacing in style attributes is wide enough
+        "9e45ec": ["10.12.1"],          // Important word spacing in style attributes is wide enough
+        "78fd32": ["10.12.1"],          // Important line height in style attributes is wide enough
     ]
 
     /// ACT rules run and printed but not claimed, with the reason.

@@ -104,7 +104,7 @@ import Testing
     }
 
     @Test func unresolvedStylesheetsDowngradeContrastToAVerifier() throws {
-        let findings = try Self.findings(body: "<style>main p { color: #000 }</style><h1>T</h1><p style=\"color:#aaa\">Texte gris</p>")
+        let findings = try Self.findings(body: "<style>main p:hover { color: #000 }</style><h1>T</h1><p style=\"color:#aaa\">Texte gris</p>")
         #expect(findings.map(\.test) == ["3.2.1"])
         #expect(findings.first?.status == .aVerifier)
     }

@@ -27,10 +27,12 @@ struct CSSColor: Equatable, Sendable {
         return (max(l1, l2) + 0.05) / (min(l1, l2) + 0.05)
     }
 
-    /// Parses `#rgb`, `#rgba`, `#rrggbb`, `#rrggbbaa`, `rgb()/rgba()` (numbers or %), named
-    /// colours and `transparent`. Nil for anything else (`currentcolor`, `var()`, `hsl()`…).
+    /// Parses `#rgb`, `#rgba`, `#rrggbb`, `#rrggbbaa`, `rgb()/rgba()` (numbers or %),
+    /// `hsl()/hsla()`, named colours and `transparent`. Nil for anything else (`currentcolor`,
+    /// `var()`, `lab()`…).
     init?(css text: String) {
         let value = text.trimmingWhitespace().lowercased()
+        if value.hasPrefix("hsl(") || value.hasPrefix("hsla("), let color = CSSColor.hsl(value) { self = color; return }
         if value == "transparent" { self.init(red: 0, green: 0, blue: 0, alpha: 0); return }
         if let named = CSSColor.named[value] { self = named; return }
         if value.hasPrefix("#") {
@@ -67,6 +69,96 @@ struct CSSColor: Equatable, Sendable {
         }
         return nil
     }
+
+    /// `hsl(210 60% 26%)`, `hsla(210, 60%, 26%, 0.5)`; the hue in degrees (`deg`, `turn`,
+    /// `rad`, `grad` or a bare number).
+    private static func hsl(_ value: String) -> CSSColor? {
+        guard value.hasSuffix(")"), let open = value.firstIndex(of: "(") else { return nil }
+        let inner = value[value.index(after: open)..<value.index(before: value.endIndex)]
+        let parts = inner.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "/" || $0 == "\t" }).map(String.init)
+        guard parts.count == 3 || parts.count == 4 else { return nil }
+        func hue(_ s: String) -> Double? {
+            for (unit, factor) in [("deg", 1.0), ("grad", 0.9), ("rad", 180 / Double.pi), ("turn", 360.0)] where s.hasSuffix(unit) {
+                return Double(s.dropLast(unit.count)).map { $0 * factor }
+            }
+            return Double(s)
+        }
+        func percent(_ s: String) -> Double? {
+            let number = s.hasSuffix("%") ? Double(s.dropLast()) : Double(s)
+            return number.map { min(max($0, 0), 100) / 100 }
+        }
+        guard let h = hue(parts[0]), let s = percent(parts[1]), let l = percent(parts[2]) else { return nil }
+        var alpha = 1.0
+        if parts.count == 4 {
+            guard let a = parts[3].hasSuffix("%") ? Double(parts[3].dropLast()).map({ $0 / 100 }) : Double(parts[3]) else { return nil }
+            alpha = min(max(a, 0), 1)
+        }
+        // CSS Color 4, hsl-to-rgb.
+        let hue = (h.truncatingRemainder(dividingBy: 360) + 360).truncatingRemainder(dividingBy: 360)
+        func f(_ n: Double) -> Double {
+            let k = (n + hue / 30).truncatingRemainder(dividingBy: 12)
+            let a = s * min(l, 1 - l)
+            return l - a * max(-1, min(k - 3, 9 - k, 1))
+        }
+        return CSSColor(red: f(0) * 255, green: f(8) * 255, blue: f(4) * 255, alpha: alpha)
+    }
+
+    /// What the `background` shorthand says of the background colour.
+    struct ShorthandBackground: Equatable, Sendable {
+        /// The colour layer; nil when the shorthand gives none (it then resets it to transparent).
+        var color: CSSColor?
+        /// A token that is neither a colour the checker reads nor a known image, position,
+        /// size, repeat, attachment or box value (`hsl(from …)`, `lab()`, `inherit`…).
+        var unreadable: String?
+        /// A `url()` or gradient layer.
+        var hasImage: Bool
+    }
+
+    /// Reads `background: #fff url(x.png) no-repeat center / cover`.
+    static func shorthandBackground(_ value: String) -> ShorthandBackground {
+        var result = ShorthandBackground(color: nil, unreadable: nil, hasImage: false)
+        var depth = 0
+        var token = ""
+        var tokens: [String] = []
+        for character in value {
+            if character == "(" { depth += 1 }
+            if character == ")" { depth -= 1 }
+            if depth == 0 && (character == " " || character == "\t" || character == "\n" || character == "/" || character == ",") {
+                if !token.isEmpty { tokens.append(token) }
+                token = ""
+            } else {
+                token.append(character)
+            }
+        }
+        if !token.isEmpty { tokens.append(token) }
+        for token in tokens {
+            let lower = token.lowercased()
+            if let open = lower.firstIndex(of: "(") {
+                let function = lower[..<open]
+                if function == "url" || function.hasSuffix("gradient") || function == "image-set" || function == "-webkit-image-set"
+                    || function == "image" || function == "cross-fade" || function == "element" {
+                    result.hasImage = true
+                    continue
+                }
+            } else if Self.backgroundKeywords.contains(lower) {
+                continue
+            } else if let first = lower.unicodeScalars.first, first == "." || first == "+" || first == "-" || ("0"..."9").contains(first) {
+                continue // position or size
+            }
+            if let color = CSSColor(css: lower) {
+                result.color = color
+            } else if result.unreadable == nil {
+                result.unreadable = token
+            }
+        }
+        return result
+    }
+
+    private static let backgroundKeywords: Set<String> = [
+        "none", "repeat", "repeat-x", "repeat-y", "no-repeat", "space", "round", "scroll", "fixed", "local",
+        "top", "bottom", "left", "right", "center", "border-box", "padding-box", "content-box", "text", "auto",
+        "cover", "contain",
+    ]
 
     /// The first colour token of a shorthand such as `background: #fff url(x.png)`.
     static func firstColor(in value: String) -> CSSColor? {

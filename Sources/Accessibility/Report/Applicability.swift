@@ -8,22 +8,30 @@ public enum Applicability {
         for node in document.nodes where node.isElement {
             let name = node.name
             switch name {
-            case "img", "area", "svg", "object", "embed", "canvas": applicable.formUnion(["1.1", "1.2"])
+            case "img", "area", "svg", "object", "embed", "canvas": applicable.formUnion(["1.1", "1.2", "1.3", "1.6"])
+            case "figure": applicable.insert("1.9")
+            case "video": applicable.formUnion(["4.3", "4.10", "4.11"])
+            case "audio": applicable.formUnion(["4.10", "4.11"])
+            case "p", "br": applicable.insert("8.9")
+            case "meta" where node.attribute("name")?.lowercased() == "viewport": applicable.insert("10.4")
+            case "select": applicable.formUnion(["11.1", "11.2", "11.5", "11.6", "11.8", "11.10", "11.13", "12.8"])
             case "iframe", "frame": applicable.formUnion(["2.1", "2.2"])
-            case "table": applicable.formUnion(["5.4", "5.7", "5.8"])
+            case "table": applicable.formUnion(["5.4", "5.6", "5.7", "5.8"])
             case "ul", "ol", "dl", "li", "dt", "dd": applicable.insert("9.3")
             case "meta" where node.attribute("http-equiv")?.lowercased() == "refresh": applicable.insert("13.1")
             case "marquee", "blink": applicable.insert("13.8")
             case "input", "select", "textarea", "button":
                 let type = node.attribute("type")?.lowercased() ?? ""
                 if type == "hidden" { break }
-                if type == "image" { applicable.formUnion(["1.1"]) }
-                applicable.formUnion(["11.1", "11.5", "11.6", "11.10", "11.13", "12.8"])
+                if type == "image" { applicable.formUnion(["1.1", "1.3", "1.6"]) }
+                applicable.formUnion(["11.1", "11.2", "11.5", "11.6", "11.10", "11.13", "12.8"])
                 if name == "button" || ["submit", "reset", "button", "image"].contains(type) { applicable.insert("11.9") }
             default: break
             }
             if node.attribute("role") != nil { applicable.insert("7.1") }
-            if node.attribute("role") == "img" { applicable.formUnion(["1.1", "1.2"]) }
+            if node.attribute("role") == "img" { applicable.formUnion(["1.1", "1.2", "1.3", "1.6"]) }
+            if node.attribute("style")?.contains("!") == true { applicable.insert("10.12") }
+            if node.attributes.contains(where: { KeyboardHandlerRule.handlers.contains($0.name) }) { applicable.insert("7.3") }
             if node.attribute("hidden") != nil || node.attribute("aria-hidden") != nil { applicable.insert("10.8") }
             if name == "a", let href = node.attribute("href") {
                 applicable.formUnion(["6.1", "6.2", "12.8"])

@@ -69,8 +69,11 @@ public struct SiteReport: Sendable, Codable {
         files = pages
         var statuses: [String: CriterionStatus] = [:]
         for criterion in Coverage.criteria { statuses[criterion] = .nonApplicable }
+        let decidable = Coverage.decidedCriteria
         for page in pages {
-            for criterion in page.applicable where statuses[criterion] == .nonApplicable { statuses[criterion] = .conforme }
+            for criterion in page.applicable where statuses[criterion] == .nonApplicable {
+                statuses[criterion] = decidable.contains(criterion) ? .conforme : .aVerifier
+            }
             for finding in page.findings {
                 let current = statuses[finding.criterion] ?? .nonApplicable
                 switch finding.status {

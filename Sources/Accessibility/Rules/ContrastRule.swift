@@ -10,103 +10,322 @@
 final class ContrastRule: Rule {
     let elements: Set<String> = []
 
+    /// Why a colour could not be computed, told to the editor in a "cannot compute" finding.
+    enum Unknown: Equatable, Sendable {
+        /// A `var()` that cannot be replaced (undefined, cyclic, malformed).
+        case variable(CSSVariables.Failure)
+        /// A value that is not a colour the checker reads (`lab()`, a system colour…).
+        case unreadable(String)
+    }
+
+    /// Why a colour is unknown.
+    private struct Problem {
+        var reason: Unknown
+    }
+
     /// What the checker knows of an element's computed style.
     private struct Computed {
         var depth: Int
         var color: CSSColor?          // nil: cannot be resolved
         var colorExplicit: Bool
+        /// Why `color` is nil, when it is worth telling (not for text shadows).
+        var colorProblem: Problem?
+        /// The colour came through a custom property that a rule not resolved also sets.
+        var colorUncertain: Bool
         var background: CSSColor?     // opaque once resolved; nil: cannot be resolved
         var backgroundExplicit: Bool
+        /// Why `background` is nil, when it is worth telling (not for images, opacity…).
+        var backgroundProblem: Problem?
+        var backgroundUncertain: Bool
         var fontSize: Double?         // px; nil: cannot be resolved
         var bold: Bool
         var disabled: Bool
         /// Text of a disabled control's label: exempt, like the control.
         var exempt: Bool
+        /// Computed custom properties, inherited.
+        var variables: CSSVariables.Values
+        /// Changes whenever an element declares custom properties: resolved values are
+        /// cached per version.
+        var variablesVersion: Int
     }
+
+    private static let root = Computed(depth: -1, color: .black, colorExplicit: false, colorProblem: nil, colorUncertain: false,
+                                       background: .white, backgroundExplicit: false, backgroundProblem: nil,
+                                       backgroundUncertain: false, fontSize: 16, bold: false, disabled: false, exempt: false,
+                                       variables: [:], variablesVersion: 0)
 
     private var stack: [Computed] = []
     /// Labels of disabled controls, found once before the first visit: their text is exempt.
     private var exemptLabels: (ids: Set<String>, elements: Set<Int>)?
+    /// Unknown colours already reported on this page (side and reason): one finding per
+    /// cause, not one per text nor per element that repeats the same declaration.
+    private var reportedCauses: Set<String> = []
+    /// Per page: parsed colours and `background` shorthands by declared value, and the last
+    /// contrast computed (neighbouring texts mostly share their colours).
+    private var colors: [String: CSSColor?] = [:]
+    private var shorthands: [String: CSSColor.ShorthandBackground] = [:]
+    private var lastContrast: (foreground: CSSColor, background: CSSColor, ratio: Double)?
 
     func visit(_ element: Int, in page: PageContext) {
-        let node = page.node(element)
-        while let top = stack.last, top.depth >= node.depth { stack.removeLast() }
-        let parent = stack.last ?? Computed(depth: -1, color: .black, colorExplicit: false, background: .white,
-                                            backgroundExplicit: false, fontSize: 16, bold: false, disabled: false, exempt: false)
+        let nodes = page.document.nodes
+        let depth = nodes[element].depth
+        while let top = stack.last, top.depth >= depth { stack.removeLast() }
         guard page.styles.hasStyles else { return } // default colours: black on white
-        var computed = compute(element, parent: parent, in: page)
+        let traits = Self.traits(nodes[element].name)
+        var computed = compute(element, traits, parent: stack.last ?? Self.root, in: page)
         if exemptLabels == nil { exemptLabels = Self.labelsOfDisabledControls(in: page) }
-        if let id = node.attribute("id"), exemptLabels!.ids.contains(id) { computed.exempt = true }
-        if exemptLabels!.elements.contains(element) { computed.exempt = true }
+        if !exemptLabels!.ids.isEmpty, let id = nodes[element].attribute("id"), exemptLabels!.ids.contains(id) { computed.exempt = true }
+        if !exemptLabels!.elements.isEmpty, exemptLabels!.elements.contains(element) { computed.exempt = true }
         stack.append(computed)
 
         guard computed.colorExplicit || computed.backgroundExplicit,
               !page.notRendered[element], !page.hiddenFromAssistiveTechnologies[element], !computed.disabled, !computed.exempt,
-              !page.insideForeignContent(element),
-              !["script", "style", "title", "option", "textarea", "select"].contains(node.name) else { return }
-        // Text in a human language: at least two letters (not "X", not "-----").
-        let hasText = page.document.children(of: element).contains {
-            page.node($0).kind == .text && page.node($0).text.unicodeScalars.lazy.filter(\.properties.isAlphabetic).prefix(2).count == 2
-        }
-        guard hasText, let text = computed.color, let background = computed.background,
-              computed.colorExplicit || computed.backgroundExplicit else { return }
-        let foreground = text.alpha < 1 ? text.over(background) : text
-        let ratio = CSSColor.contrast(foreground, background)
+              !traits.excluded, !page.insideForeignContent(element) else { return }
         let large = computed.fontSize.map { $0 >= 24 || (computed.bold && $0 >= 18.5) } ?? false
         let required = large ? 3.0 : 4.5
-        guard ratio < required - 0.0001 else { return }
         let test = switch (large, computed.bold) {
         case (false, false): "3.2.1"
         case (false, true): "3.2.2"
         case (true, false): "3.2.3"
         case (true, true): "3.2.4"
         }
-        let uncertain = page.styles.hasUnresolvedRules(setting: Self.relevantProperties)
-            || (computed.fontSize == nil && ratio >= 3)
-        page.report(test, uncertain ? .aVerifier : .nonConforme, at: element,
-                    Messages.lowContrast(ratio: ratio, required: required, text: foreground, background: background))
+        if let text = computed.color, let background = computed.background {
+            let foreground = text.alpha < 1 ? text.over(background) : text
+            let ratio: Double
+            if let last = lastContrast, last.foreground == foreground, last.background == background {
+                ratio = last.ratio
+            } else {
+                ratio = CSSColor.contrast(foreground, background)
+                lastContrast = (foreground, background, ratio)
+            }
+            guard ratio < required - 0.0001, Self.hasText(element, in: page.document) else { return }
+            let uncertain = page.styles.hasUnresolvedRules(setting: Self.relevantProperties)
+                || computed.colorUncertain || computed.backgroundUncertain
+                || (computed.fontSize == nil && ratio >= 3)
+            page.report(test, uncertain ? .aVerifier : .nonConforme, at: element,
+                        Messages.lowContrast(ratio: ratio, required: required, text: foreground, background: background))
+            return
+        }
+        // Never compute against a colour that is not known: say why, once per cause.
+        let unknown: (problem: Problem, onBackground: Bool)
+        if computed.background == nil, let problem = computed.backgroundProblem {
+            unknown = (problem, true)
+        } else if computed.color == nil, let problem = computed.colorProblem {
+            unknown = (problem, false)
+        } else {
+            return // an image, opacity, a shadow…: only a browser can tell
+        }
+        let cause = "\(unknown.onBackground) \(unknown.problem.reason)"
+        guard !reportedCauses.contains(cause), Self.hasText(element, in: page.document) else { return }
+        reportedCauses.insert(cause)
+        page.report(test, .aVerifier, at: element,
+                    Messages.contrastNotComputable(unknown.problem.reason, onBackground: unknown.onBackground, required: required))
     }
 
     static let relevantProperties = ["color", "background", "background-color", "background-image", "opacity",
                                      "font-size", "font-weight", "font", "text-shadow", "position", "display", "visibility"]
 
-    private func compute(_ element: Int, parent: Computed, in page: PageContext) -> Computed {
-        let node = page.node(element)
+
+    /// Text in a human language among the element's own children: at least two letters
+    /// (not "X", not "-----").
+    private static func hasText(_ element: Int, in document: HTMLDocument) -> Bool {
+        let nodes = document.nodes
+        var child = nodes[element].firstChild
+        while child >= 0 {
+            if nodes[child].kind == .text {
+                var letters = 0
+                for scalar in nodes[child].text.unicodeScalars {
+                    let isLetter = scalar.isASCII
+                        ? (scalar.value | 0x20) >= 0x61 && (scalar.value | 0x20) <= 0x7A
+                        : scalar.properties.isAlphabetic
+                    if isLetter { letters += 1; if letters == 2 { return true } }
+                }
+            }
+            child = nodes[child].nextSibling
+        }
+        return false
+    }
+
+    /// A declared value with its `var()` replaced from the element's custom properties.
+    private struct Resolved {
+        var value: String?
+        var failure: CSSVariables.Failure?
+        /// A custom property it used is also set by a rule the checker cannot apply.
+        var uncertain = false
+    }
+
+    private var resolvedCache: [String: Resolved] = [:]
+    private var resolvedCacheVersion = 0
+    private var latestVariablesVersion = 0
+
+    private func resolve(_ raw: String, _ variables: CSSVariables.Values, version: Int, in page: PageContext) -> Resolved {
+        guard CSSVariables.containsReference(raw) else { return Resolved(value: raw) }
+        if version != resolvedCacheVersion {
+            resolvedCache.removeAll(keepingCapacity: true)
+            resolvedCacheVersion = version
+        }
+        if let known = resolvedCache[raw] { return known }
+        let resolved = substitute(raw, variables, in: page)
+        if resolvedCache.count < 4_096 { resolvedCache[raw] = resolved }
+        return resolved
+    }
+
+    private func substitute(_ raw: String, _ variables: CSSVariables.Values, in page: PageContext) -> Resolved {
+        var uncertain = false
+        let result = CSSVariables.substitute(raw) { name in
+            if page.styles.hasUnresolvedRules(setting: name) { uncertain = true }
+            return variables[name]
+        }
+        switch result {
+        case .success(let value): return Resolved(value: value, uncertain: uncertain)
+        case .failure(let failure): return Resolved(value: nil, failure: failure, uncertain: uncertain)
+        }
+    }
+
+    private func shorthand(_ value: String) -> CSSColor.ShorthandBackground {
+        if let known = shorthands[value] { return known }
+        let parsed = CSSColor.shorthandBackground(value)
+        if shorthands.count < 4_096 { shorthands[value] = parsed }
+        return parsed
+    }
+
+    /// Trimmed and lower-cased, without allocating when it already is.
+    static func normalized(_ value: String) -> String {
+        var value = value
+        let clean = value.withUTF8 { bytes in
+            guard let first = bytes.first, let last = bytes.last, first > 0x20, last > 0x20 else { return bytes.isEmpty }
+            for byte in bytes where byte >= 0x80 || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) { return false }
+            return true
+        }
+        return clean ? value : value.trimmingWhitespace().lowercased()
+    }
+
+    private func color(_ value: String) -> CSSColor? {
+        if let known = colors[value] { return known }
+        let parsed = CSSColor(css: value)
+        if colors.count < 4_096 { colors[value] = parsed }
+        return parsed
+    }
+
+    private func compute(_ element: Int, _ traits: Traits, parent: Computed, in page: PageContext) -> Computed {
+        let nodes = page.document.nodes
         let declared = page.styles.declared(element)
         var result = parent
-        result.depth = node.depth
-        result.exempt = parent.exempt
-        if let value = declared["color"] {
-            result.color = CSSColor(css: value)
-            result.colorExplicit = true
+        result.depth = nodes[element].depth
+        if !declared.customProperties.isEmpty {
+            result.variables = CSSVariables.compute(declared: declared.customProperties, inherited: parent.variables)
+            latestVariablesVersion += 1
+            result.variablesVersion = latestVariablesVersion
         }
-        if let shadow = declared["text-shadow"], shadow.lowercased() != "none" { result.color = nil }
-        if let image = declared["background-image"], image.lowercased() != "none" { result.background = nil }
-        if let opacity = declared["opacity"], Double(opacity) != 1 { result.background = nil }
-        if let position = declared["position"]?.lowercased(), position == "absolute" || position == "fixed" { result.background = nil }
-        if let mode = declared["mix-blend-mode"], mode.lowercased() != "normal" { result.background = nil }
-        if let value = declared["background-color"], result.background != nil {
-            if let color = CSSColor(css: value) {
-                if color.alpha > 0 {
-                    result.background = color.over(parent.background ?? .white)
-                    result.backgroundExplicit = true
+        let variables = result.variables, version = result.variablesVersion
+        /// The resolved value of an optional declaration, lower-cased and trimmed (nil when
+        /// absent or when its `var()` cannot be replaced).
+        func plain(_ raw: String?) -> String? {
+            guard let raw else { return nil }
+            return resolve(raw, variables, version: version, in: page).value.map(Self.normalized)
+        }
+
+        // Text colour.
+        if let raw = declared.color {
+            result.colorExplicit = true
+            let resolved = resolve(raw, variables, version: version, in: page)
+            result.colorUncertain = resolved.uncertain
+            result.colorProblem = nil
+            if let value = resolved.value {
+                switch Self.normalized(value) {
+                case "inherit", "unset", "currentcolor":
+                    result.color = parent.color
+                    result.colorProblem = parent.colorProblem
+                    result.colorUncertain = parent.colorUncertain || resolved.uncertain
+                case "initial", "revert", "revert-layer":
+                    result.color = .black
+                default:
+                    result.color = color(value)
+                    if result.color == nil { result.colorProblem = Problem(reason: .unreadable(value)) }
+                }
+            } else {
+                result.color = nil
+                result.colorProblem = resolved.failure.map { Problem(reason: .variable($0)) }
+            }
+        }
+        if let shadow = plain(declared.textShadow), shadow != "none" { result.color = nil; result.colorProblem = nil }
+
+        // Background: the element's own colour first (opaque, it hides whatever is behind).
+        var ownOpaque = false
+        if let declaredBackground = declared.backgroundColor {
+            result.backgroundExplicit = true
+            let resolved = resolve(declaredBackground.text, variables, version: version, in: page)
+            var own: CSSColor?
+            var problem: Problem?
+            if let value = resolved.value {
+                if declaredBackground.fromShorthand {
+                    let shorthand = shorthand(value)
+                    if let token = shorthand.unreadable {
+                        problem = Problem(reason: .unreadable(token))
+                    } else {
+                        own = shorthand.color ?? CSSColor(red: 0, green: 0, blue: 0, alpha: 0)
+                    }
+                } else {
+                    switch Self.normalized(value) {
+                    case "currentcolor":
+                        if let text = result.color { own = text } else { problem = result.colorProblem ?? Problem(reason: .unreadable(value)) }
+                    case "inherit", "initial", "unset", "revert", "revert-layer":
+                        own = CSSColor(red: 0, green: 0, blue: 0, alpha: 0)
+                    default:
+                        own = color(value)
+                        if own == nil { problem = Problem(reason: .unreadable(value)) }
+                    }
+                }
+            } else {
+                problem = resolved.failure.map { Problem(reason: .variable($0)) }
+            }
+            if let own {
+                if own.alpha >= 1 {
+                    ownOpaque = true
+                    result.background = own
+                    result.backgroundProblem = nil
+                    result.backgroundUncertain = resolved.uncertain
+                } else if own.alpha > 0 {
+                    result.background = parent.background.map { own.over($0) }
+                    result.backgroundUncertain = parent.backgroundUncertain || resolved.uncertain
                 }
             } else {
                 result.background = nil
+                result.backgroundProblem = problem
+                result.backgroundUncertain = resolved.uncertain
             }
         }
-        if let value = declared["font-size"]?.trimmingWhitespace().lowercased() {
-            result.fontSize = parent.fontSize.flatMap { Self.resolve(value, parent: $0) }
-        } else if let factor = Self.defaultScale[node.name] {
+        // What only a browser can tell: images, opacity, blending, and what shows through a
+        // positioned layer without an opaque background of its own.
+        if let image = declared.backgroundImage {
+            let value = plain(image.text) ?? "?"
+            let hasImage = image.fromShorthand ? shorthand(value).hasImage : value != "none"
+            if hasImage { result.background = nil; result.backgroundProblem = nil }
+        }
+        if let opacity = plain(declared.opacity), Double(opacity) != 1 { result.background = nil; result.backgroundProblem = nil }
+        if let position = plain(declared.position), position == "absolute" || position == "fixed", !ownOpaque {
+            result.background = nil; result.backgroundProblem = nil
+        }
+        if let mode = plain(declared.mixBlendMode), mode != "normal" { result.background = nil; result.backgroundProblem = nil }
+
+        // Size and weight.
+        if let raw = declared.fontSize {
+            if let value = plain(raw) {
+                result.fontSize = parent.fontSize.flatMap { Self.resolve(value, parent: $0) }
+            } else {
+                result.fontSize = nil
+            }
+        } else if let factor = traits.scale {
             result.fontSize = parent.fontSize.map { $0 * factor }
         }
-        if let weight = declared["font-weight"]?.lowercased().trimmingWhitespace() {
+        if let raw = declared.fontWeight {
+            let weight = plain(raw) ?? ""
             result.bold = weight == "bold" || weight == "bolder" || (Int(weight).map { $0 >= 600 } ?? false)
-        } else if Self.boldByDefault.contains(node.name) {
+        } else if traits.boldByDefault {
             result.bold = true
         }
-        if (node.has("disabled") && Self.disableable.contains(node.name))
-            || page.attribute("aria-disabled", of: element)?.trimmingWhitespace().lowercased() == "true" {
+        if (traits.disableable && nodes[element].has("disabled"))
+            || nodes[element].attribute("aria-disabled")?.trimmingWhitespace().lowercased() == "true" {
             result.disabled = true
         }
         return result
@@ -118,16 +337,27 @@ final class ContrastRule: Rule {
         var elements: Set<Int> = []
         var disabledIDs: Set<String> = []
         var labelsFor: [(index: Int, target: String)] = []
-        for (index, node) in page.nodes.enumerated() where node.isElement {
-            if node.name == "label", let target = node.attribute("for") { labelsFor.append((index, target)) }
-            let disabled = (node.has("disabled") && disableable.contains(node.name))
-                || node.attribute("aria-disabled")?.trimmingWhitespace().lowercased() == "true"
-            guard disabled else { continue }
-            if let id = node.attribute("id") { disabledIDs.insert(id) }
-            if let labelledBy = node.attribute("aria-labelledby") {
-                for id in labelledBy.split(whereSeparator: \.isWhitespace) { ids.insert(String(id)) }
+        page.document.nodes.withUnsafeBufferPointer { nodes in
+            for index in nodes.indices where nodes[index].kind == .element {
+                var disabled = false, id: String?, labelledBy: String?, target: String?
+                for attribute in nodes[index].attributes {
+                    switch attribute.name {
+                    case "disabled": if disableable(nodes[index].name) { disabled = true }
+                    case "aria-disabled": if normalized(attribute.value) == "true" { disabled = true }
+                    case "id": id = id ?? attribute.value
+                    case "aria-labelledby": labelledBy = labelledBy ?? attribute.value
+                    case "for": target = target ?? attribute.value
+                    default: break
+                    }
+                }
+                if let target, nodes[index].name == "label" { labelsFor.append((index, target)) }
+                guard disabled else { continue }
+                if let id { disabledIDs.insert(id) }
+                if let labelledBy {
+                    for id in labelledBy.split(whereSeparator: \.isWhitespace) { ids.insert(String(id)) }
+                }
+                if let label = page.document.nearestAncestor(of: index, named: ["label"]) { elements.insert(label) }
             }
-            if let label = page.document.nearestAncestor(of: index, named: ["label"]) { elements.insert(label) }
         }
         for label in labelsFor where disabledIDs.contains(label.target) { elements.insert(label.index) }
         return (ids, elements)
@@ -143,7 +373,29 @@ final class ContrastRule: Rule {
         return nil
     }
 
-    static let defaultScale: [String: Double] = ["h1": 2, "h2": 1.5, "h3": 1.17, "h5": 0.83, "h6": 0.67, "small": 0.83]
-    static let boldByDefault: Set<String> = ["b", "strong", "th", "h1", "h2", "h3", "h4", "h5", "h6"]
-    static let disableable: Set<String> = ["button", "input", "select", "textarea", "fieldset", "optgroup", "option"]
+    /// What an element's name says for contrast, looked up once per element.
+    struct Traits {
+        /// Default font size relative to the parent (`h1` 2em…).
+        var scale: Double?
+        var boldByDefault = false
+        var disableable = false
+        /// Not text a person reads on the page (`script`, `title`…) or text a browser draws
+        /// with its own colours (form controls' options).
+        var excluded = false
+    }
+
+    static let traitsByName: [String: Traits] = [
+        "h1": Traits(scale: 2, boldByDefault: true), "h2": Traits(scale: 1.5, boldByDefault: true),
+        "h3": Traits(scale: 1.17, boldByDefault: true), "h4": Traits(boldByDefault: true),
+        "h5": Traits(scale: 0.83, boldByDefault: true), "h6": Traits(scale: 0.67, boldByDefault: true),
+        "small": Traits(scale: 0.83), "b": Traits(boldByDefault: true), "strong": Traits(boldByDefault: true),
+        "th": Traits(boldByDefault: true), "button": Traits(disableable: true), "input": Traits(disableable: true),
+        "fieldset": Traits(disableable: true), "optgroup": Traits(disableable: true),
+        "select": Traits(disableable: true, excluded: true), "textarea": Traits(disableable: true, excluded: true),
+        "option": Traits(disableable: true, excluded: true), "script": Traits(excluded: true),
+        "style": Traits(excluded: true), "title": Traits(excluded: true),
+    ]
+
+    static func traits(_ name: String) -> Traits { traitsByName[name] ?? Traits() }
+    static func disableable(_ name: String) -> Bool { traits(name).disableable }
 }
