@@ -17,7 +17,7 @@ import Testing
             let html = try String(contentsOf: destination.appendingPathComponent(path), encoding: .utf8)
             #expect(html.contains("<html lang=\"fr\">"), "\(path)")
             #expect(html.components(separatedBy: "<h1").count == 2, "\(path) must have one h1")
-            #expect(html.contains("Accessibilité : partiellement conforme"), "\(path)")
+            #expect(html.contains("Accessibilité : non conforme"), "\(path)")
             let title = html.components(separatedBy: "<title>")[1].components(separatedBy: "</title>")[0]
             #expect(titles.insert(title).inserted, "\(path): title \(title) is not unique")
         }
