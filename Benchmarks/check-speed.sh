@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Times the RGAA checker (`guichet check`, release) on N demo-like pages and prints pages/s.
 #
-#   Benchmarks/check-speed.sh [--no-swift-build] [--binary PATH] [--runs K] [N]   (N: 5000)
+#   Benchmarks/check-speed.sh [--no-swift-build] [--binary PATH] [--runs K] [--page P] [N]   (N: 5000)
 #
 #   --no-swift-build  do not run `swift build -c release --product guichet` first
 #   --binary PATH     the guichet to time (default: .build/release/guichet of this repo); the
 #                     demo site is always built with it, so compare two binaries with two runs
 #   --runs K          time K checks of the same folder and report the median (default 3)
+#   --page P          N copies of one page of the demo site (P relative to the site, e.g.
+#                     index.html); default: all its pages in turn (content pages and forms)
 #
 # The pages are the demo site's own (`guichet build` of this repo, Theme/assets/guichet.css
 # linked from every page), copied as many times as needed to reach N pages, each copy in its
 # own folder, with the style sheet once at the root so that `/assets/guichet.css` resolves.
+# The machine is shared: compare binaries in the same session, several runs each.
 # The check runs on every core (2 here); its report goes to /dev/null. Prints one line per
 # run and the median: pages, seconds, pages/s, user+sys CPU seconds.
 set -euo pipefail
@@ -20,12 +23,14 @@ n=5000
 runs=3
 swift_build=1
 binary=""
-usage() { echo "usage: $0 [--no-swift-build] [--binary PATH] [--runs K] [N]" >&2; exit 2; }
+only=""
+usage() { echo "usage: $0 [--no-swift-build] [--binary PATH] [--runs K] [--page P] [N]" >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-swift-build) swift_build=0 ;;
     --binary) shift; [ $# -gt 0 ] || usage; binary=$1 ;;
     --runs) shift; [ $# -gt 0 ] || usage; runs=$1 ;;
+    --page) shift; [ $# -gt 0 ] || usage; only=$1 ;;
     -h|--help) usage ;;
     *) [[ "$1" =~ ^[0-9]+$ ]] || usage; n=$1 ;;
   esac
@@ -44,7 +49,12 @@ trap 'rm -rf "$work" &' EXIT
 "$binary" build --output "$work/demo" >/dev/null
 mkdir -p "$work/pages/assets"
 cp "$work/demo/assets/guichet.css" "$work/pages/assets/"
-mapfile -t demo < <(cd "$work/demo" && find . -name '*.html' | sort)
+if [ -n "$only" ]; then
+  [ -f "$work/demo/$only" ] || { echo "no page $only in the demo site" >&2; exit 2; }
+  demo=("./$only")
+else
+  mapfile -t demo < <(cd "$work/demo" && find . -name '*.html' | sort)
+fi
 [ "${#demo[@]}" -gt 0 ] || { echo "the demo site has no page" >&2; exit 2; }
 made=0
 copy=0
@@ -52,7 +62,7 @@ while [ "$made" -lt "$n" ]; do
   copy=$((copy + 1))
   for page in "${demo[@]}"; do
     [ "$made" -lt "$n" ] || break
-    target="$work/pages/copy-$copy/$page"
+    target="$work/pages/copy-$copy/${page#./}"
     mkdir -p "$(dirname "$target")"
     cp "$work/demo/$page" "$target"
     made=$((made + 1))

@@ -160,21 +160,6 @@ struct CSSColor: Equatable, Sendable {
         "cover", "contain",
     ]
 
-    /// The first colour token of a shorthand such as `background: #fff url(x.png)`.
-    static func firstColor(in value: String) -> CSSColor? {
-        var depth = 0
-        var token = ""
-        var tokens: [String] = []
-        for character in value {
-            if character == "(" { depth += 1 }
-            if character == ")" { depth -= 1 }
-            if character == " " && depth == 0 { if !token.isEmpty { tokens.append(token) }; token = "" } else { token.append(character) }
-        }
-        if !token.isEmpty { tokens.append(token) }
-        for token in tokens { if let color = CSSColor(css: token) { return color } }
-        return nil
-    }
-
     /// Alpha-composites `self` over an opaque `background`.
     func over(_ background: CSSColor) -> CSSColor {
         CSSColor(red: red * alpha + background.red * (1 - alpha),

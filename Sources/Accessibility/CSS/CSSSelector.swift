@@ -77,11 +77,6 @@ struct CSSSelector: Sendable {
         return compounds.count == 1 || matchRest(1, from: element, in: nodes, budget: &budget, exhausted: &exhausted)
     }
 
-    func matches(_ element: Int, in document: HTMLDocument) -> Bool {
-        var budget = Int.max, exhausted = false
-        return document.nodes.withUnsafeBufferPointer { matches(element, in: $0, budget: &budget, exhausted: &exhausted) }
-    }
-
     /// Whether `compounds[position...]` match from `element` (which matched `compounds[position - 1]`).
     private func matchRest(_ position: Int, from element: Int, in nodes: UnsafeBufferPointer<HTMLDocument.Node>,
                            budget: inout Int, exhausted: inout Bool) -> Bool {

@@ -22,24 +22,37 @@ public enum Coverage {
 
     /// Criteria with at least one decided test: only these can be "conforme" from the code
     /// alone; a criterion the checker only pre-qualifies stays "à vérifier" until a person looks.
-    public static var decidedCriteria: Set<String> {
+    public static let decidedCriteria: Set<String> =
         Set(decided.map { $0.split(separator: ".").prefix(2).joined(separator: ".") })
-    }
 
     /// Criteria the checker looks at (a criterion is covered if one of its tests is).
-    public static var criteria: [String] {
+    /// (Computed once: it is read for every page checked.)
+    public static let criteria: [String] = {
         var seen: Set<String> = []
         return (decided + prequalified).map { $0.split(separator: ".").prefix(2).joined(separator: ".") }
             .filter { seen.insert($0).inserted }
             .sorted { $0.numericallyPrecedes($1) }
-    }
+    }()
 }
 
 extension String {
     /// "9.1" before "10.1" before "10.10".
     func numericallyPrecedes(_ other: String) -> Bool {
-        let a = split(separator: ".").compactMap { Int($0) }, b = other.split(separator: ".").compactMap { Int($0) }
-        for (x, y) in zip(a, b) where x != y { return x < y }
-        return a.count < b.count
+        // Compares number by number, reading the digits in place (no split: sorts call this a lot).
+        var a = utf8.makeIterator(), b = other.utf8.makeIterator()
+        while true {
+            let (x, endA) = Self.nextNumber(&a), (y, endB) = Self.nextNumber(&b)
+            if x != y { return x < y }
+            if endA || endB { return endA && !endB }
+        }
+    }
+
+    private static func nextNumber(_ iterator: inout String.UTF8View.Iterator) -> (Int, Bool) {
+        var value = 0
+        while let byte = iterator.next() {
+            if byte == UInt8(ascii: ".") { return (value, false) }
+            value = value * 10 + Int(byte &- UInt8(ascii: "0"))
+        }
+        return (value, true)
     }
 }

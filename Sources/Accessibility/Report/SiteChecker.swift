@@ -66,9 +66,10 @@ public enum SiteChecker {
                         i += 1
                     }
                     mainMenu = links
-                case "a":
-                    let text = document.textContent(of: index).lowercased()
-                    if text.contains("plan du site") { linksToSiteMap = true }
+                case "a" where !linksToSiteMap:
+                    // Only short texts can be a "Plan du site" link; skip the rest cheaply.
+                    let text = document.textContent(of: index)
+                    if text.utf8.count < 40, text.lowercased().contains("plan du site") { linksToSiteMap = true }
                 case "input" where node.attribute("type")?.lowercased() == "search":
                     hasSearch = true
                 default:

@@ -1,9 +1,15 @@
 // MARK: - 3.2 Contrastes
 
 /// 3.2.1–3.2.4 text contrast, when the text colour and its background can both be resolved
-/// from `style=""` and simple `<style>` rules. Anything the checker cannot see (background
-/// images and gradients, opacity, text shadows, positioned layers) makes it silent, and
-/// rules it cannot match (complex selectors, `@media`) downgrade a finding to "à vérifier".
+/// from `style=""`, `<style>` and linked style sheets (selectors `CSSSelector` can match,
+/// custom properties and `var()`, the `background` shorthand). Anything only a browser can
+/// see (background images and gradients, opacity, text shadows, positioned layers without an
+/// opaque background of their own) makes it silent, and rules it cannot match (`:hover`,
+/// `::before`, `@media` other than print) downgrade a finding to "à vérifier".
+///
+/// A colour the checker cannot read (an undefined or cyclic `var()`, `lab()`…) is never
+/// replaced by the one behind it: the finding says the contrast could not be computed and
+/// why, once per cause and page.
 ///
 /// The walk is in document order, so the computed style of the current element's ancestors
 /// is a stack: memory stays proportional to the depth, time to the number of elements.
@@ -18,24 +24,19 @@ final class ContrastRule: Rule {
         case unreadable(String)
     }
 
-    /// Why a colour is unknown.
-    private struct Problem {
-        var reason: Unknown
-    }
-
     /// What the checker knows of an element's computed style.
     private struct Computed {
         var depth: Int
         var color: CSSColor?          // nil: cannot be resolved
         var colorExplicit: Bool
         /// Why `color` is nil, when it is worth telling (not for text shadows).
-        var colorProblem: Problem?
+        var colorProblem: Unknown?
         /// The colour came through a custom property that a rule not resolved also sets.
         var colorUncertain: Bool
         var background: CSSColor?     // opaque once resolved; nil: cannot be resolved
         var backgroundExplicit: Bool
         /// Why `background` is nil, when it is worth telling (not for images, opacity…).
-        var backgroundProblem: Problem?
+        var backgroundProblem: Unknown?
         var backgroundUncertain: Bool
         var fontSize: Double?         // px; nil: cannot be resolved
         var bold: Bool
@@ -107,7 +108,7 @@ final class ContrastRule: Rule {
             return
         }
         // Never compute against a colour that is not known: say why, once per cause.
-        let unknown: (problem: Problem, onBackground: Bool)
+        let unknown: (reason: Unknown, onBackground: Bool)
         if computed.background == nil, let problem = computed.backgroundProblem {
             unknown = (problem, true)
         } else if computed.color == nil, let problem = computed.colorProblem {
@@ -115,11 +116,11 @@ final class ContrastRule: Rule {
         } else {
             return // an image, opacity, a shadow…: only a browser can tell
         }
-        let cause = "\(unknown.onBackground) \(unknown.problem.reason)"
+        let cause = "\(unknown.onBackground) \(unknown.reason)"
         guard !reportedCauses.contains(cause), Self.hasText(element, in: page.document) else { return }
         reportedCauses.insert(cause)
         page.report(test, .aVerifier, at: element,
-                    Messages.contrastNotComputable(unknown.problem.reason, onBackground: unknown.onBackground, required: required))
+                    Messages.contrastNotComputable(unknown.reason, onBackground: unknown.onBackground, required: required))
     }
 
     static let relevantProperties = ["color", "background", "background-color", "background-image", "opacity",
@@ -241,11 +242,11 @@ final class ContrastRule: Rule {
                     result.color = .black
                 default:
                     result.color = color(value)
-                    if result.color == nil { result.colorProblem = Problem(reason: .unreadable(value)) }
+                    if result.color == nil { result.colorProblem = .unreadable(value) }
                 }
             } else {
                 result.color = nil
-                result.colorProblem = resolved.failure.map { Problem(reason: .variable($0)) }
+                result.colorProblem = resolved.failure.map { .variable($0) }
             }
         }
         if let shadow = plain(declared.textShadow), shadow != "none" { result.color = nil; result.colorProblem = nil }
@@ -256,28 +257,28 @@ final class ContrastRule: Rule {
             result.backgroundExplicit = true
             let resolved = resolve(declaredBackground.text, variables, version: version, in: page)
             var own: CSSColor?
-            var problem: Problem?
+            var problem: Unknown?
             if let value = resolved.value {
                 if declaredBackground.fromShorthand {
                     let shorthand = shorthand(value)
                     if let token = shorthand.unreadable {
-                        problem = Problem(reason: .unreadable(token))
+                        problem = .unreadable(token)
                     } else {
                         own = shorthand.color ?? CSSColor(red: 0, green: 0, blue: 0, alpha: 0)
                     }
                 } else {
                     switch Self.normalized(value) {
                     case "currentcolor":
-                        if let text = result.color { own = text } else { problem = result.colorProblem ?? Problem(reason: .unreadable(value)) }
+                        if let text = result.color { own = text } else { problem = result.colorProblem ?? .unreadable(value) }
                     case "inherit", "initial", "unset", "revert", "revert-layer":
                         own = CSSColor(red: 0, green: 0, blue: 0, alpha: 0)
                     default:
                         own = color(value)
-                        if own == nil { problem = Problem(reason: .unreadable(value)) }
+                        if own == nil { problem = .unreadable(value) }
                     }
                 }
             } else {
-                problem = resolved.failure.map { Problem(reason: .variable($0)) }
+                problem = resolved.failure.map { .variable($0) }
             }
             if let own {
                 if own.alpha >= 1 {
