@@ -18,7 +18,9 @@ public enum SiteBuild {
 
     /// Builds the site at `root` into `output`. On failure nothing is published and the
     /// failure lists every problem found in the stage that stopped.
-    public static func run(root: URL, output: OutputWriter,
+    /// - Parameter strict: "à vérifier" items fail the build too (`guichet build --strict`),
+    ///   for teams that want every such point looked at before publishing.
+    public static func run(root: URL, output: OutputWriter, strict: Bool = false,
                            progress: (Int, String) -> Void = { _, _ in }) throws(BuildFailure) -> Report {
         do {
             progress(1, stages[0])
@@ -28,7 +30,7 @@ public enum SiteBuild {
             progress(3, stages[2])
             var site = try render(source: source, plan: plan)
             progress(4, stages[3])
-            let accessibility = try verify(&site, source: source, plan: plan)
+            let accessibility = try verify(&site, source: source, plan: plan, strict: strict)
             progress(5, stages[4])
             var report = try write(site, source: source, to: output)
             report.accessibility = accessibility
@@ -105,7 +107,7 @@ extension SiteBuild {
     /// Checks every rendered page against RGAA. A non-conformity stops the build, reported
     /// against the file that produced it; à-vérifier items come back in the report. The
     /// accessibility statement is then rendered again with the measured results.
-    public static func verify(_ site: inout RenderedSite, source: SiteSource, plan: SitePlan,
+    public static func verify(_ site: inout RenderedSite, source: SiteSource, plan: SitePlan, strict: Bool = false,
                               today: SimpleDate = SimpleDate.today()) throws(BuildFailure) -> SiteReport {
         let assets = source.theme.assetsDirectory
         let assetsPrefix = PageComposer(source: source, plan: plan).published(SitePlan.assetsPrefix)
@@ -120,7 +122,7 @@ extension SiteBuild {
         var report = check(site.pages)
         var diagnostics: [Diagnostic] = []
         for (page, result) in zip(site.pages, report.files) {
-            for finding in result.findings where finding.status == .nonConforme {
+            for finding in result.findings where finding.status == .nonConforme || strict {
                 let line = finding.line.map { ", ligne \($0) du HTML" } ?? ""
                 diagnostics.append(Diagnostic(file: page.source(ofLine: finding.line), message:
                     "[RGAA \(finding.test)] \(finding.message) (page \(page.url)\(line)) Correction : \(finding.fix)"))

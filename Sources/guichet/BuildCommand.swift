@@ -22,16 +22,19 @@ struct BuildCommand: ParsableCommand {
     @Option(name: .long, help: "Folder for the accessibility report, never published (default: ROOT/reports).")
     var reports: String?
 
+    @Flag(name: .long, help: "Fail on 'à vérifier' accessibility items too, not only on non-conformities.")
+    var strict = false
+
     func run() throws {
         let outputURL = output.map { URL(fileURLWithPath: $0) } ?? site.rootURL.appendingPathComponent("site")
         let reportsURL = reports.map { URL(fileURLWithPath: $0) } ?? site.rootURL.appendingPathComponent("reports")
-        try buildSite(root: site.rootURL, output: outputURL, reports: reportsURL)
+        try buildSite(root: site.rootURL, output: outputURL, reports: reportsURL, strict: strict)
     }
 }
 
 /// Runs the build pipeline with progress and French diagnostics on standard error.
 /// Throws the exit code of the CLI contract: 1 for content problems, 2 for configuration.
-func buildSite(root: URL, output: URL, reports: URL) throws(ExitCode) {
+func buildSite(root: URL, output: URL, reports: URL, strict: Bool = false) throws(ExitCode) {
     let start = Date()
     let writer: DiskOutput
     do {
@@ -43,7 +46,7 @@ func buildSite(root: URL, output: URL, reports: URL) throws(ExitCode) {
     do {
         var stageStart = start
         var durations: [String] = []
-        let report = try SiteBuild.run(root: root, output: writer) { step, label in
+        let report = try SiteBuild.run(root: root, output: writer, strict: strict) { step, label in
             if step > 1 { durations.append(String(format: "%.2f s", Date().timeIntervalSince(stageStart))) }
             stageStart = Date()
             printError("[\(step)/\(SiteBuild.stages.count)] \(label)")

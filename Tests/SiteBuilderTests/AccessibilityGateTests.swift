@@ -38,6 +38,15 @@ import Testing
         #expect(failure.diagnostics.contains { $0.file == "Theme/templates/page.mustache" && $0.message.hasPrefix("[RGAA 11.1.1]") })
     }
 
+    @Test func strictBuildFailsOnItemsToVerify() throws {
+        let fixture = try FixtureSite(Self.site + "\n[Cliquez ici](/)\n")
+        defer { fixture.remove() }
+        _ = try fixture.build().get()  // an "à vérifier" item alone does not fail a normal build
+        #expect(throws: BuildFailure.self) {
+            _ = try SiteBuild.run(root: fixture.root, output: MemoryOutput(), strict: true)
+        }
+    }
+
     @Test func regionsMapHTMLLinesToTheirSource() throws {
         let fixture = try FixtureSite(Self.site)
         defer { fixture.remove() }
