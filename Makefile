@@ -11,8 +11,8 @@ TEST_SITE := .build/test-site
 
 .PHONY: serve test deps test-deps build release site unit-tests oracles bench clean
 
+# `guichet serve` builds the site into site/ (RGAA gate included) before serving it.
 serve: deps release
-	$(RELEASE) build
 	$(RELEASE) serve --port $(PORT)
 
 # Form pages in their error state, written by FormErrorStateTests for the oracles.
