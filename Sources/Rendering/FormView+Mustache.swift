@@ -56,7 +56,6 @@ extension FieldView: MustacheParent {
         case "errorID": return self.errorID.map { $0 as Any }
         case "describedBy": return self.describedBy.map { $0 as Any }
         case "required": return self.required
-        case "optional": return self.optional
         case "autocomplete": return self.autocomplete.map { $0 as Any }
         case "value": return self.value
         case "inputType": return self.inputType

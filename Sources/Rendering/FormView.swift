@@ -83,7 +83,6 @@ public struct FieldView: Sendable {
     /// "nom-indice nom-erreur": the hint, then the error, read after the label.
     public var describedBy: String?
     public var required: Bool
-    public var optional: Bool
     public var autocomplete: String?
     public var value: String
     public var inputType: String
@@ -103,7 +102,6 @@ public struct FieldView: Sendable {
         id = field.id
         label = field.label
         required = field.required
-        optional = !field.required
         autocomplete = field.autocomplete
         maxLength = field.kind == .file ? nil : field.maxLength
         unit = field.unit
