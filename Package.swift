@@ -16,6 +16,10 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // MARK: - System libraries
@@ -51,14 +55,28 @@ let package = Package(
             "GuichetModel", "ContentLoader", "FormKit", "Markdown", "Rendering", "Accessibility", "CAtomicSwap",
         ]),
 
-        // MARK: - Transports (HTTP preview now; CGI and FastCGI with the gateway issue)
+        // MARK: - The gateway: queue, transport-free core, transports
+        .target(name: "Queue", dependencies: [
+            "GuichetModel", .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .target(name: "Gateway", dependencies: [
+            "GuichetModel", "FormKit", "Rendering", "Markdown", "Queue",
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "MultipartKit", package: "multipart-kit"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .target(name: "Transports", dependencies: [
+            "Gateway",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
 
         // MARK: - CLI
         .executableTarget(name: "guichet", dependencies: [
-            "SiteBuilder", "Accessibility", "Transports", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "SiteBuilder", "Accessibility", "Gateway", "Queue", "Transports", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // MARK: - Tests
@@ -68,6 +86,13 @@ let package = Package(
         .testTarget(name: "FormKitTests", dependencies: ["FormKit", "ContentLoader"]),
         .testTarget(name: "SiteBuilderTests", dependencies: ["SiteBuilder", "Rendering", "GuichetModel", "FormKit", "Accessibility"]),
         .testTarget(name: "AccessibilityTests", dependencies: ["Accessibility"], exclude: ["Fixtures"]),
+        .testTarget(name: "QueueTests", dependencies: ["Queue", "GuichetModel"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Queue", "FormKit", "Rendering", "GuichetModel", "ContentLoader", "Accessibility",
+                                                         .product(name: "HTTPTypes", package: "swift-http-types")]),
+        .testTarget(name: "TransportsTests", dependencies: ["Transports", "Gateway",
+                                                            .product(name: "NIOCore", package: "swift-nio"),
+                                                            .product(name: "NIOPosix", package: "swift-nio"),
+                                                            .product(name: "HTTPTypes", package: "swift-http-types")]),
         .testTarget(name: "GuichetCLITests", dependencies: []),
     ],
     swiftLanguageModes: [.v6]

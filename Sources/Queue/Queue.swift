@@ -1,0 +1,1 @@
+// The SQLite queue (see SubmissionQueue.swift).
