@@ -61,7 +61,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "Gateway", dependencies: [
-            "GuichetModel", "FormKit", "Rendering", "Markdown", "Queue",
+            "GuichetModel", "ContentLoader", "FormKit", "Rendering", "Markdown", "Queue",
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "MultipartKit", package: "multipart-kit"),
             .product(name: "Crypto", package: "swift-crypto"),

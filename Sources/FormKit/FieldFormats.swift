@@ -179,3 +179,26 @@ public enum FileNames {
         return ext == "jpeg" ? "jpg" : ext
     }
 }
+
+/// What a file really is, read from its first bytes: the extension a citizen's file carries
+/// says nothing reliable (a renamed program is not a PDF).
+public enum FileSignature {
+    /// The extension matching the file's content ("pdf", "jpg", "png"), nil if none we accept.
+    public static func detect<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String? {
+        let head = Array(bytes.prefix(8))
+        if head.starts(with: [0x25, 0x50, 0x44, 0x46, 0x2D]) { return "pdf" }          // %PDF-
+        if head.starts(with: [0xFF, 0xD8, 0xFF]) { return "jpg" }
+        if head.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return "png" }
+        return nil
+    }
+
+    /// The media type stored and served for a file of that detected type.
+    public static func mediaType(_ detected: String?) -> String {
+        switch detected {
+        case "pdf": return "application/pdf"
+        case "jpg": return "image/jpeg"
+        case "png": return "image/png"
+        default: return "application/octet-stream"
+        }
+    }
+}

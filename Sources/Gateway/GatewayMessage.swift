@@ -67,7 +67,7 @@ public struct GatewayLimits: Sendable, Equatable {
 }
 
 /// Why a transport refused a request without handing it to the core.
-public enum TransportRefusal: Sendable, Equatable {
+public enum TransportRefusal: Error, Sendable, Equatable {
     /// Declared or actual body larger than `GatewayLimits.maximumBodySize`.
     case bodyTooLarge
     /// The request could not be understood (missing method, broken length, bad encoding).

@@ -26,6 +26,10 @@ extension PageView: MustacheParent {
         case "accessibilityResults": return self.accessibilityResults.map { $0 as Any }
         case "errorSummary": return self.errorSummary
         case "hasErrors": return self.hasErrors
+        case "notice": return self.notice.map { $0 as Any }
+        case "receipt": return self.receipt.map { $0 as Any }
+        case "message": return self.message.map { $0 as Any }
+        case "noIndex": return self.noIndex
         case "updated": return self.updated.map { $0 as Any }
         case "updatedISO": return self.updatedISO.map { $0 as Any }
         case "listing": return self.listing

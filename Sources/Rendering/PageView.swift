@@ -32,6 +32,14 @@ public struct PageView: Sendable {
     /// Errors of a refused submission, shown at the top of the page ("Il y a un problème").
     public var errorSummary: [ErrorSummaryItem] = []
     public var hasErrors: Bool = false
+    /// A sentence shown above the title, for what is not an error of the citizen's (a form
+    /// that changed while they were filling it).
+    public var notice: String?
+    /// Gateway pages: the receipt, or a short message.
+    public var receipt: ReceiptView?
+    public var message: MessageView?
+    /// Pages that must stay out of search engines (a receipt's address holds its key).
+    public var noIndex: Bool = false
 
     /// Shows the page again with the errors of a refused submission: summary at the top and
     /// "Erreur : " before the title, so that the first thing announced is that something failed.

@@ -7,7 +7,7 @@ import Mustache
 /// Templates are named after their file (`Theme/templates/page.mustache` → `page`). The site
 /// builder and (later) the gateway render with the same templates, so both look the same.
 public struct Theme: Sendable {
-    public static let requiredTemplates = ["layout", "page", "sitemap", "not-found", "form", "form-field"]
+    public static let requiredTemplates = ["layout", "page", "sitemap", "not-found", "form", "form-field", "receipt", "message"]
 
     let library: MustacheLibrary
     /// Asset files relative to `Theme/assets/` (published under `/assets/`).

@@ -8,30 +8,20 @@ struct PageComposer: Sendable {
     let source: SiteSource
     let plan: SitePlan
     let resolver: LinkResolver
-    let basePath: String
-    let navigation: [NavigationEntry]
-    let footer: FooterView
-    let authority: AuthorityView
+    /// Header, navigation, footer and URL publishing, shared with the gateway.
+    let frame: SiteFrame
     let sitemapTree: [TreeItemView]
     /// The checker's results, shown on the accessibility statement (second rendering pass).
     var accessibilityResults: AccessibilityResultsView?
-    /// `https://www.ville.fr`, for absolute URLs (canonical link, sitemap.xml).
-    let origin: String
+    var basePath: String { frame.basePath }
+    var origin: String { frame.origin }
 
     init(source: SiteSource, plan: SitePlan) {
         self.source = source
         self.plan = plan
         resolver = LinkResolver(plan: plan)
-        // A site published under a sub-path (https://ville.fr/portail) prefixes every URL.
-        var path = URLComponents(string: source.config.baseURL)?.path ?? ""
-        while path.hasSuffix("/") { path.removeLast() }
-        basePath = path
-        origin = Self.originOf(source.config.baseURL)
-        navigation = source.config.navigation
-        authority = AuthorityView(source.config.authority)
-        footer = FooterView(accessibility: source.config.accessibility,
-                            accessibilityURL: path + "/accessibilite/", legalNoticeURL: path + "/mentions-legales/",
-                            privacyURL: path + "/donnees-personnelles/", sitemapURL: path + SitePlan.sitemapURL)
+        frame = SiteFrame(config: source.config)
+        let path = frame.basePath
         func tree(_ index: Int) -> TreeItemView {
             let entry = plan.entries[index]
             return TreeItemView(title: entry.title, url: path + entry.url, children: entry.children.map(tree))
@@ -39,7 +29,7 @@ struct PageComposer: Sendable {
         sitemapTree = [tree(plan.byURL["/"]!)]
     }
 
-    func published(_ url: String) -> String { url.hasPrefix("/") && !url.hasPrefix("//") ? basePath + url : url }
+    func published(_ url: String) -> String { frame.published(url) }
 
     /// Renders one entry of the plan; problems in its Markdown come back as diagnostics.
     func compose(entryIndex: Int) -> Result<RenderedPage, DiagnosticList> {
@@ -130,11 +120,7 @@ struct PageComposer: Sendable {
 
     /// The form as the build publishes it: empty, no errors. The gateway builds the same view
     /// with the citizen's values and errors.
-    func formView(_ form: FormDefinition) -> FormView {
-        let gateway = source.config.gatewayURL
-        let action = (gateway.hasPrefix("/") ? basePath : "") + gateway + "/formulaires/" + form.id
-        return FormView(form: form, config: source.config, action: action, privacyPageURL: published("/donnees-personnelles/"))
-    }
+    func formView(_ form: FormDefinition) -> FormView { frame.formView(form) }
 
     func pageView(for entry: SitePlan.Entry, content: String) -> PageView {
         var listing: [ListingGroupView] = []
@@ -157,15 +143,8 @@ struct PageComposer: Sendable {
 
     func makeView(title: String, url: String, description: String?, breadcrumb: [BreadcrumbItemView],
                   content: String, updated: SimpleDate?, listing: [ListingGroupView]) -> PageView {
-        let nav = navigation.map { item -> NavigationItemView in
-            let current: String? = url == item.url ? "page" : (item.url != "/" && url.hasPrefix(item.url) ? "true" : nil)
-            return NavigationItemView(label: item.label, url: published(item.url), ariaCurrent: current)
-        }
-        return PageView(title: title, documentTitle: "\(title) – \(authority.name)", description: description,
-                        url: published(url), canonicalURL: origin + published(url),
-                        homeURL: published("/"), assetsURL: published(SitePlan.assetsPrefix),
-                        authority: authority, navigation: nav, breadcrumb: breadcrumb, content: content,
-                        updated: updated, listing: listing, sitemap: sitemapTree, footer: footer)
+        frame.pageView(title: title, url: url, description: description, breadcrumb: breadcrumb, content: content,
+                       updated: updated, listing: listing, sitemap: sitemapTree)
     }
 
     func breadcrumb(for entry: SitePlan.Entry) -> [BreadcrumbItemView] {
@@ -209,13 +188,6 @@ struct PageComposer: Sendable {
         }
         xml += "  <url><loc>\(xmlEscape(origin + published(SitePlan.sitemapURL)))</loc></url>\n</urlset>\n"
         return xml
-    }
-
-    static func originOf(_ baseURL: String) -> String {
-        guard let components = URLComponents(string: baseURL), let scheme = components.scheme, let host = components.host else {
-            return baseURL
-        }
-        return "\(scheme)://\(host)" + (components.port.map { ":\($0)" } ?? "")
     }
 
     func xmlEscape(_ text: String) -> String {

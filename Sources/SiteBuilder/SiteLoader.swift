@@ -67,35 +67,10 @@ public enum SiteLoader {
             case nil: break
             }
         }
-        let forms = loadForms(root: root, config: config, diagnostics: &diagnostics)
+        let (forms, formProblems) = FormLoader.loadFolder(root.appendingPathComponent("Forms"), services: config.services)
+        diagnostics += formProblems
         if !diagnostics.isEmpty { throw BuildFailure(stage: "lecture", diagnostics: diagnostics) }
         return SiteSource(root: root, config: config, pages: pages, files: files, forms: forms, theme: theme)
-    }
-
-    /// `Forms/*.yaml`; a folder without forms is fine (a site of information pages only).
-    static func loadForms(root: URL, config: SiteConfig, diagnostics: inout [Diagnostic]) -> [FormDefinition] {
-        let folder = root.appendingPathComponent("Forms")
-        var forms: [FormDefinition] = []
-        for name in listFiles(in: folder) {
-            let sourcePath = "Forms/\(name)"
-            guard name.hasSuffix(".yaml"), !name.contains("/") else {
-                diagnostics.append(Diagnostic(file: sourcePath, message:
-                    "Seuls des fichiers .yaml sont attendus dans Forms/, directement dans le dossier : déplacez ou renommez ce fichier."))
-                continue
-            }
-            guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path),
-                  data.count <= maximumPageBytes, let text = String(data: data, encoding: .utf8) else {
-                diagnostics.append(Diagnostic(file: sourcePath, message:
-                    "Le fichier est illisible, trop gros (plus de 2 Mo) ou n’est pas un texte UTF-8 : enregistrez-le en UTF-8."))
-                continue
-            }
-            do {
-                forms.append(try FormLoader.parse(text, file: sourcePath, services: config.services))
-            } catch {
-                diagnostics.append(error)
-            }
-        }
-        return forms
     }
 
     static func readPage(at url: URL, sourcePath: String) -> Result<SourcePage, Diagnostic> {

@@ -38,22 +38,16 @@ public struct SitePlan: Sendable {
         ("/donnees-personnelles/", "Content/donnees-personnelles.md", "la politique de données personnelles (RGPD)"),
         ("/accessibilite/", "Content/accessibilite.md", "la déclaration d’accessibilité (décret n° 2019-768)"),
     ]
-    public static let sitemapURL = "/plan-du-site/"
+    public static let sitemapURL = SitePaths.sitemapURL
     /// Every form has its own page here; the gateway shows it again when a submission has errors.
-    public static let formsURL = "/formulaires/"
-    public static func formURL(_ id: String) -> String { formsURL + id + "/" }
-    public static let assetsPrefix = "/assets/"
+    public static let formsURL = SitePaths.formsURL
+    public static func formURL(_ id: String) -> String { SitePaths.formURL(id) }
+    public static let assetsPrefix = SitePaths.assetsPrefix
     /// Generated outputs that content may not shadow.
     public static let reservedFiles = ["/404.html", "/sitemap.xml"]
 
     /// `Content/index.md` → `/`; `Content/a/index.md` → `/a/`; `Content/a/b.md` → `/a/b/`.
-    public static func url(forSourcePath path: String) -> String {
-        var relative = path.hasPrefix("Content/") ? String(path.dropFirst("Content/".count)) : path
-        if relative.hasSuffix(".md") { relative.removeLast(3) }
-        if relative == "index" { return "/" }
-        if relative.hasSuffix("/index") { relative.removeLast("index".count) } else { relative += "/" }
-        return "/" + relative
-    }
+    public static func url(forSourcePath path: String) -> String { SitePaths.url(forSourcePath: path) }
 
     public static func make(_ source: SiteSource) throws(BuildFailure) -> SitePlan {
         var diagnostics: [Diagnostic] = []
@@ -109,7 +103,7 @@ public struct SitePlan: Sendable {
                 entries[existing].isFolder = true
                 return existing
             }
-            let name = url == "/" ? "Accueil" : url == formsURL ? "Formulaires en ligne" : folderTitle(url)
+            let name = url == "/" ? "Accueil" : url == formsURL ? SitePaths.formsFolderTitle : folderTitle(url)
             let folderPath = url == "/" ? "Content" : "Content" + String(url.dropLast())
             byURL[url] = entries.count
             entries.append(Entry(url: url, title: name, frontMatter: FrontMatter(title: name), sourceIndex: nil,

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Gateway
 import SiteBuilder
 import Transports
 
@@ -7,7 +8,7 @@ import Transports
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Build the site, then serve it on the loopback interface for preview.",
+        abstract: "Build the site, then serve it and the form gateway on the loopback interface for preview.",
         discussion: """
         Example:
           guichet serve --root ./mairie --port 8080
@@ -15,6 +16,7 @@ struct ServeCommand: AsyncParsableCommand {
         """)
 
     @OptionGroup var site: SiteOptions
+    @OptionGroup var queue: QueueOptions
 
     @Option(name: .long, help: "Port to listen on (127.0.0.1 only).")
     var port: Int = 8080
@@ -26,9 +28,12 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let output = site.rootURL.appendingPathComponent("site")
         try buildSite(root: site.rootURL, output: output, reports: site.rootURL.appendingPathComponent("reports"))
-        let server = PreviewServer(siteFolder: output.path, port: port)
+        let databasePath = queue.path(root: site.rootURL)
+        let gateway = try openGateway(root: site.rootURL, databasePath: databasePath)
+        let server = PreviewServer(siteFolder: output.path, port: port, gateway: gateway, gatewayPrefix: gateway.site.prefix)
         try await server.run { port in
-            printError("Aperçu du site : http://127.0.0.1:\(port)/ (Ctrl+C pour arrêter)")
+            printError("Aperçu du site et des formulaires : http://127.0.0.1:\(port)/ (Ctrl+C pour arrêter)")
+            printError("Demandes enregistrées dans \(databasePath)")
         }
     }
 }

@@ -1,0 +1,250 @@
+import FormKit
+import Foundation
+import GuichetModel
+import HTTPTypes
+import Queue
+import Rendering
+
+/// The gateway without its transport: request → validate → store → respond.
+///
+/// Routes, under the gateway's prefix (`gateway_url`, "/guichet" by default):
+/// - `POST /formulaires/<id>` — a submission: 303 to its receipt, 422 with the errors, 409 when
+///   the page was older than the form's definition;
+/// - `GET /suivi/<reference>?cle=<key>` — the receipt and tracking page;
+/// - `GET /formulaires/<id>` — 303 to the form's published page (a bookmarked action URL).
+public struct GatewayCore: GatewayHandler {
+    public let site: GatewaySite
+    public let queue: SubmissionQueue
+    public let limits: GatewayLimits
+    let pages: GatewayPages
+    /// The clock, replaceable in tests (receipt dates, validation of date bounds).
+    let now: @Sendable () -> Date
+
+    public init(site: GatewaySite, queue: SubmissionQueue, limits: GatewayLimits = GatewayLimits(),
+                now: @escaping @Sendable () -> Date = { Date() }) {
+        self.site = site
+        self.queue = queue
+        self.limits = limits
+        self.now = now
+        pages = GatewayPages(site: site)
+    }
+
+    public func handle(_ request: GatewayRequest) async -> GatewayResponse {
+        let path = request.path
+        guard path == site.prefix || path.hasPrefix(site.prefix + "/") else { return notFound() }
+        let route = path.dropFirst(site.prefix.count).split(separator: "/", omittingEmptySubsequences: true)
+        switch (request.head.method, route.first, route.count) {
+        case (.post, "formulaires", 2):
+            return await submit(formID: String(route[1]), request)
+        case (.get, "formulaires", 2), (.head, "formulaires", 2):
+            guard site.forms[String(route[1])] != nil else { return notFound() }
+            return redirect(to: site.frame.published(SitePaths.formURL(String(route[1]))))
+        case (.get, "suivi", 2), (.head, "suivi", 2):
+            return receipt(reference: String(route[1]), query: request.query, origin: requestOrigin(request))
+        case (_, "formulaires", 2), (_, "suivi", 2):
+            var fields = HTTPFields()
+            fields[.allow] = route.first == "formulaires" ? "GET, HEAD, POST" : "GET, HEAD"
+            return GatewayResponse(status: .methodNotAllowed, body: pages.message(
+                title: "Action impossible", paragraphs: ["Cette adresse ne s’utilise pas de cette façon. Passez par les pages du site."],
+                links: [pages.homeLink]), extraHeaders: fields)
+        default:
+            return notFound()
+        }
+    }
+
+    public func refuse(_ reason: TransportRefusal) -> GatewayResponse {
+        switch reason {
+        case .bodyTooLarge:
+            return GatewayResponse(status: .contentTooLarge, body: pages.message(
+                title: "Envoi trop volumineux",
+                paragraphs: ["Votre envoi dépasse la taille maximale acceptée (\(FrenchNumber.fileSize(limits.maximumBodySize)) en tout, pièces jointes comprises). Rien n’a été enregistré.",
+                             "Revenez au formulaire et joignez des fichiers plus légers : une photo de document prise avec un téléphone peut être réduite, ou le document scanné en noir et blanc."],
+                links: [pages.homeLink]))
+        case .malformed:
+            return badRequest(formID: nil)
+        }
+    }
+
+    // MARK: - Submission: request → validate → store → respond
+
+    func submit(formID: String, _ request: GatewayRequest) async -> GatewayResponse {
+        guard let form = site.forms[formID] else { return notFound() }
+        if let refusal = checkOrigin(request) { return refusal }
+
+        let received: ReceivedForm
+        switch RequestBody.parse(contentType: request.head.headerFields[.contentType], body: request.body, limits: limits) {
+        case .success(let form): received = form
+        case .failure(.unsupportedMediaType):
+            return GatewayResponse(status: .unsupportedMediaType, body: pages.message(
+                title: "Envoi non reconnu",
+                paragraphs: ["Votre envoi n’a pas la forme d’un formulaire du site. Rien n’a été enregistré. Remplissez le formulaire depuis sa page."],
+                links: [pages.formLink(formID)].compactMap { $0 }))
+        case .failure(.tooManyFields), .failure(.fieldTooLarge):
+            return refuse(.bodyTooLarge)
+        case .failure(.badEncoding):
+            return GatewayResponse(status: .badRequest, body: pages.message(
+                title: "Caractères illisibles",
+                paragraphs: ["Votre navigateur a envoyé des caractères qu’il est impossible de lire. Rien n’a été enregistré.",
+                             "Revenez au formulaire, vérifiez le texte saisi (en particulier ce qui a été copié-collé) et envoyez-le à nouveau."],
+                links: [pages.formLink(formID)].compactMap { $0 }))
+        case .failure(.malformed):
+            return badRequest(formID: formID)
+        }
+
+        // A robot fills every field, including the one people neither see nor hear.
+        if let trap = received.values[FormView.honeypotFieldName], trap.contains(where: { !$0.isEmpty }) {
+            return GatewayResponse(status: .badRequest, body: pages.message(
+                title: "Envoi refusé",
+                paragraphs: ["Votre envoi ressemble à celui d’un programme automatique et n’a pas été enregistré.",
+                             "Si vous êtes une personne, revenez au formulaire et envoyez-le à nouveau, ou contactez-nous."],
+                links: [pages.formLink(formID)].compactMap { $0 }))
+        }
+        if let named = received.values[FormView.formFieldName]?.first, named != formID {
+            return badRequest(formID: formID)
+        }
+
+        var submission = FormSubmission(values: received.values)
+        for (name, files) in received.files {
+            submission.files[name] = files.map {
+                UploadedFile(filename: $0.filename, size: $0.bytes.count, detectedType: FileSignature.detect($0.bytes))
+            }
+        }
+        let today = ParisDateTime(now()).date
+        let result = FormValidator.validate(form, submission, today: today)
+        // Values are kept for the page shown again; files cannot be (browsers do not allow it).
+        var keptValues = received.values
+        keptValues[FormView.honeypotFieldName] = nil
+
+        let version = received.values[FormView.versionFieldName]?.first
+        if version != form.digest {
+            // The page was generated from an older definition: its fields may not be the ones
+            // checked now. Show the current form with what the citizen typed, nothing lost.
+            return GatewayResponse(status: .conflict, body: pages.formPage(
+                form, values: keptValues, errors: [],
+                notice: "Ce formulaire a été mis à jour depuis que vous avez ouvert la page. Vos réponses ont été reprises ci-dessous : vérifiez-les, joignez de nouveau vos fichiers s’il y en a, puis envoyez le formulaire."))
+        }
+        guard result.isValid else {
+            return GatewayResponse(status: .unprocessableContent, body: pages.formPage(form, values: keptValues, errors: result.errors))
+        }
+
+        var attachments: [NewAttachment] = []
+        for field in form.fields where field.kind == .file {
+            for file in received.files[field.id] ?? [] where !(file.filename.isEmpty && file.bytes.isEmpty) {
+                attachments.append(NewAttachment(fieldID: field.id, filename: FileNames.displayName(file.filename),
+                                                 contentType: FileSignature.mediaType(FileSignature.detect(file.bytes)),
+                                                 bytes: file.bytes))
+            }
+        }
+        let new = NewSubmission(formID: form.id, formDigest: form.digest, serviceID: form.service, channel: .web,
+                                payloadJSON: SubmissionPayload.json(result.values), attachments: attachments,
+                                retentionDays: nil)
+        do {
+            // Returns only once the transaction is committed (synchronous=FULL): no receipt
+            // is ever given for a submission that a crash could lose.
+            let stored = try await queue.submit(new)
+            return redirect(to: trackingURL(reference: stored.reference, key: stored.trackingKey))
+        } catch {
+            return GatewayResponse(status: .serviceUnavailable, body: pages.message(
+                title: "Enregistrement impossible pour le moment",
+                paragraphs: ["Votre \(form.procedure.kind == .demande ? "demande" : "envoi") n’a pas pu être enregistré, à cause d’un incident de notre côté. Rien n’a été enregistré et aucun accusé d’enregistrement n’a été délivré.",
+                             "Revenez en arrière avec le bouton « Précédent » de votre navigateur : vos réponses y sont encore. Réessayez dans quelques minutes, ou contactez le service."],
+                links: [pages.formLink(formID)].compactMap { $0 }), extraHeaders: [.retryAfter: "120"])
+        }
+    }
+
+    func trackingURL(reference: String, key: String) -> String {
+        site.prefix + "/suivi/" + reference + "?cle=" + key
+    }
+
+    /// Refuses a submission sent from another site (cross-site request forgery). Browsers send
+    /// `Origin` on POST; older ones only `Referer`. The site's own origin and the origin the
+    /// request was addressed to (preview on 127.0.0.1, a gateway on another host name) are
+    /// accepted. A request with neither header is accepted: some privacy settings strip both.
+    func checkOrigin(_ request: GatewayRequest) -> GatewayResponse? {
+        let fields = request.head.headerFields
+        let claimed: String?
+        if let origin = fields[.origin] {
+            claimed = origin
+        } else if let referer = fields[.referer] {
+            claimed = SitePaths.origin(of: referer)
+        } else {
+            claimed = nil
+        }
+        guard let claimed else { return nil }
+        var allowed: Set<String> = [site.frame.origin.lowercased()]
+        if site.config.gatewayURL.contains("://") { allowed.insert(SitePaths.origin(of: site.config.gatewayURL).lowercased()) }
+        if let authority = request.head.authority {
+            allowed.insert("\(request.head.scheme ?? "http")://\(authority)".lowercased())
+        }
+        if allowed.contains(claimed.lowercased()) { return nil }
+        return GatewayResponse(status: .forbidden, body: pages.message(
+            title: "Envoi refusé",
+            paragraphs: ["Ce formulaire a été envoyé depuis un autre site que celui de \(site.config.authority.name). Par sécurité, il n’a pas été enregistré.",
+                         "Remplissez le formulaire directement sur notre site."],
+            links: [pages.homeLink]))
+    }
+
+    // MARK: - Receipt and tracking page
+
+    /// `http://127.0.0.1:8080` or `https://www.ville.fr`: where the citizen reached the gateway,
+    /// for the full address of the receipt they are asked to keep.
+    func requestOrigin(_ request: GatewayRequest) -> String {
+        guard let authority = request.head.authority, !authority.isEmpty,
+              authority.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ".-:[]".contains($0)) }) else { return site.frame.origin }
+        return "\(request.head.scheme ?? "http")://\(authority)"
+    }
+
+    func receipt(reference raw: String, query: String, origin: String) -> GatewayResponse {
+        let key = Self.queryValue("cle", in: query) ?? ""
+        let unknown = GatewayResponse(status: .notFound, body: pages.message(
+            title: "Accusé d’enregistrement introuvable",
+            paragraphs: ["Aucune demande ne correspond à cette adresse. Vérifiez que vous avez copié l’adresse complète, clé comprise (la partie qui suit « ?cle= »).",
+                         "Si vous avez perdu cette adresse, contactez le service en donnant votre référence : il vous renseignera."],
+            links: [pages.homeLink]))
+        guard let reference = ReferenceCode.normalize(raw), !key.isEmpty, key.utf8.count <= 128 else { return unknown }
+        do {
+            guard let record = try queue.find(reference: reference, trackingKey: key) else { return unknown }
+            var fields = HTTPFields()
+            // The address holds the key: no other site may learn it from a link followed here.
+            fields[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+            return GatewayResponse(status: .ok, body: pages.receiptPage(record, trackingURL: origin + trackingURL(reference: reference, key: key)),
+                                   extraHeaders: fields)
+        } catch {
+            return GatewayResponse(status: .serviceUnavailable, body: pages.message(
+                title: "Suivi indisponible pour le moment",
+                paragraphs: ["Votre demande est bien enregistrée, mais son suivi ne peut pas être affiché pour l’instant, à cause d’un incident de notre côté. Réessayez dans quelques minutes."],
+                links: [pages.homeLink]), extraHeaders: [.retryAfter: "120"])
+        }
+    }
+
+    static func queryValue(_ name: String, in query: String) -> String? {
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            if parts.count == 2, parts[0] == name { return String(parts[1]).removingPercentEncoding }
+        }
+        return nil
+    }
+
+    // MARK: - Common answers
+
+    func redirect(to location: String) -> GatewayResponse {
+        var fields = HTTPFields()
+        fields[.location] = location
+        return GatewayResponse(status: .seeOther, body: "", extraHeaders: fields)
+    }
+
+    func notFound() -> GatewayResponse {
+        GatewayResponse(status: .notFound, body: pages.message(
+            title: "Page introuvable",
+            paragraphs: ["L’adresse demandée ne correspond à aucune page du service de formulaires en ligne."],
+            links: [pages.homeLink, .init(label: "Consulter le plan du site", url: site.frame.published(SitePaths.sitemapURL))]))
+    }
+
+    func badRequest(formID: String?) -> GatewayResponse {
+        GatewayResponse(status: .badRequest, body: pages.message(
+            title: "Envoi incomplet",
+            paragraphs: ["Votre envoi est arrivé incomplet ou abîmé, peut-être à cause d’une coupure de la connexion. Rien n’a été enregistré.",
+                         "Revenez au formulaire et envoyez-le à nouveau."],
+            links: [pages.formLink(formID), pages.homeLink].compactMap { $0 }))
+    }
+}

@@ -1,0 +1,112 @@
+import FormKit
+import Foundation
+import GuichetModel
+import Rendering
+
+/// The normalized values of a submission as stored in the queue (JSON, one key per field id)
+/// and as shown back to the citizen on the receipt. Back-offices read the same JSON; its shape
+/// is documented in the README ("Ce que contient une demande").
+enum SubmissionPayload {
+    /// `{"nom":"Martin","adresse":{"voie":…},"justificatif":[{"nom":"a.pdf","taille":1234,"type":"pdf"}]}`
+    static func json(_ values: [String: NormalizedValue]) -> String {
+        var object: [String: Any] = [:]
+        for (id, value) in values { object[id] = jsonValue(value) }
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func jsonValue(_ value: NormalizedValue) -> Any {
+        switch value {
+        case .text(let text): return text
+        case .list(let items): return items
+        case .number(let number): return number
+        case .date(let date): return date.iso
+        case .flag(let flag): return flag
+        case .address(let street, let complement, let postcode, let commune):
+            var address: [String: Any] = ["voie": street, "code_postal": postcode, "commune": commune]
+            if let complement { address["complement"] = complement }
+            return address
+        case .files(let files):
+            return files.map { ["nom": $0.filename, "taille": $0.size, "type": $0.detectedType ?? ""] as [String: Any] }
+        }
+    }
+
+    /// What the citizen answered, labelled with the form's questions, in the form's order.
+    /// Files are listed apart (names and sizes only). Fields the form no longer has (it changed
+    /// after the submission) are shown under their identifier rather than hidden.
+    static func answers(payloadJSON: String, form: FormDefinition?) -> [ReceiptView.AnswerLine] {
+        guard let data = payloadJSON.data(using: .utf8),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [] }
+        var lines: [ReceiptView.AnswerLine] = []
+        var seen = Set<String>()
+        for field in form?.fields ?? [] {
+            guard let value = object[field.id] else { continue }
+            seen.insert(field.id)
+            if field.kind == .file { continue }
+            lines.append(ReceiptView.AnswerLine(label: field.label, lines: display(value, field: field)))
+        }
+        for key in object.keys.sorted() where !seen.contains(key) {
+            if let files = object[key] as? [[String: Any]], files.first?["taille"] != nil { continue }
+            lines.append(ReceiptView.AnswerLine(label: key, lines: display(object[key]!, field: nil)))
+        }
+        return lines
+    }
+
+    static func display(_ value: Any, field: Field?) -> [String] {
+        func optionLabel(_ raw: String) -> String { field?.options.first { $0.value == raw }?.label ?? raw }
+        switch value {
+        case let flag as Bool where field?.kind == .checkbox || field == nil:
+            return [flag ? "Oui" : "Non"]
+        case let text as String:
+            if field?.kind == .date, let date = SimpleDate(iso: text) { return [date.french] }
+            if field?.kind == .select || field?.kind == .radio { return [optionLabel(text)] }
+            return text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        case let number as NSNumber:
+            let text = FrenchNumber.format(number.doubleValue)
+            return [field?.unit.map { "\(text) \($0)" } ?? text]
+        case let items as [String]:
+            return items.map(optionLabel)
+        case let address as [String: Any]:
+            return [address["voie"] as? String, address["complement"] as? String,
+                    [address["code_postal"] as? String, address["commune"] as? String].compactMap { $0 }.joined(separator: " ")]
+                .compactMap { $0 }.filter { !$0.isEmpty }
+        default:
+            return ["\(value)"]
+        }
+    }
+
+    /// Files of the payload, with sizes in French ("1,2 Mo").
+    static func files(payloadJSON: String, form: FormDefinition?) -> [ReceiptView.FileLine] {
+        guard let data = payloadJSON.data(using: .utf8),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [] }
+        let order = (form?.fields.map(\.id) ?? []) + object.keys.sorted()
+        var seen = Set<String>()
+        var lines: [ReceiptView.FileLine] = []
+        for key in order where !seen.contains(key) {
+            seen.insert(key)
+            guard let files = object[key] as? [[String: Any]] else { continue }
+            for file in files {
+                guard let name = file["nom"] as? String, let size = file["taille"] as? Int else { continue }
+                lines.append(ReceiptView.FileLine(name: name, size: FrenchNumber.fileSize(size),
+                                                  type: (file["type"] as? String).map { $0.uppercased() } ?? "fichier"))
+            }
+        }
+        return lines
+    }
+}
+
+enum FrenchNumber {
+    /// 12.5 → "12,5"; 3.0 → "3".
+    static func format(_ value: Double) -> String {
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        return String(value).replacingOccurrences(of: ".", with: ",")
+    }
+
+    /// 1_234_567 → "1,2 Mo"; 2_048 → "2 ko"; 12 → "12 octets".
+    static func fileSize(_ bytes: Int) -> String {
+        if bytes < 1_000 { return bytes <= 1 ? "\(bytes) octet" : "\(bytes) octets" }
+        if bytes < 1_000_000 { return "\(Int((Double(bytes) / 1_000).rounded())) ko" }
+        let megabytes = (Double(bytes) / 100_000).rounded() / 10
+        return format(megabytes) + " Mo"
+    }
+}
