@@ -17,11 +17,13 @@ serve: deps release
 
 # Form pages in their error state, written by FormErrorStateTests for the oracles.
 ERROR_PAGES := .build/test-error-pages
+# Pages answered by the gateway (receipts, refusals), written by GatewayTests for the oracles.
+GATEWAY_PAGES := .build/test-gateway-pages
 
 test: test-deps
 	$(SWIFT) build --build-tests
-	rm -rf $(ERROR_PAGES)
-	GUICHET_ERROR_PAGES=$(CURDIR)/$(ERROR_PAGES) $(SWIFT) test --skip-build
+	rm -rf $(ERROR_PAGES) $(GATEWAY_PAGES)
+	GUICHET_ERROR_PAGES=$(CURDIR)/$(ERROR_PAGES) GUICHET_GATEWAY_PAGES=$(CURDIR)/$(GATEWAY_PAGES) $(SWIFT) test --skip-build
 	$(MAKE) --no-print-directory oracles
 
 # The demo site checked by tools we did not write: the W3C Nu validator and axe-core in
@@ -35,6 +37,9 @@ oracles:
 	cp -r $(TEST_SITE)/assets $(ERROR_PAGES)/
 	bash scripts/nu-check.sh $(ERROR_PAGES)
 	python3 scripts/axe_check.py $(ERROR_PAGES)
+	cp -r $(TEST_SITE)/assets $(GATEWAY_PAGES)/
+	bash scripts/nu-check.sh $(GATEWAY_PAGES)
+	python3 scripts/axe_check.py $(GATEWAY_PAGES)
 
 deps:
 	bash scripts/install-deps.sh

@@ -18,7 +18,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
-        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
@@ -63,7 +62,6 @@ let package = Package(
         .target(name: "Gateway", dependencies: [
             "GuichetModel", "ContentLoader", "FormKit", "Rendering", "Markdown", "Queue",
             .product(name: "HTTPTypes", package: "swift-http-types"),
-            .product(name: "MultipartKit", package: "multipart-kit"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "Transports", dependencies: [

@@ -1,5 +1,8 @@
-import MultipartKit
-import NIOCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// What a browser posted, before any form rule is applied: text values by field name, in the
 /// order received, and files with their bytes.
@@ -93,73 +96,103 @@ enum RequestBody {
         }
     }
 
-    // MARK: - multipart/form-data (RFC 7578), framing by MultipartKit's streaming parser
+    // MARK: - multipart/form-data (RFC 7578, RFC 2046 §5.1.1)
+
+    // Written here rather than taken from MultipartKit: its 4.7.1 parser traps (index out of
+    // range) on a byte ≥ 0x80 in a part's header name, found by `randomBodiesNeverCrash`. A
+    // citizen's request must never be able to kill the gateway.
+
+    static let maximumHeaderLines = 16
+    static let maximumHeaderLineBytes = 4_096
 
     static func parseMultipart(_ body: [UInt8], boundary: String, limits: GatewayLimits) -> Result<ReceivedForm, BodyProblem> {
-        final class State {
-            var form = ReceivedForm()
-            var headers: [(String, String)] = []
-            var partBytes: [UInt8] = []
-            var problem: BodyProblem?
-            var completedParts = 0
-        }
-        let state = State()
-        let parser = MultipartParser(boundary: boundary)
-        parser.onHeader = { name, value in
-            guard state.problem == nil else { return }
-            // Header names and values are bounded by the body; refuse absurd ones early.
-            if state.headers.count >= 16 || value.utf8.count > 4_096 { state.problem = .malformed; return }
-            state.headers.append((name.lowercased(), value))
-        }
-        parser.onBody = { buffer in
-            guard state.problem == nil else { return }
-            state.partBytes.append(contentsOf: buffer.readableBytesView)
-        }
-        parser.onPartComplete = {
-            defer { state.headers = []; state.partBytes = [] }
-            guard state.problem == nil else { return }
-            state.completedParts += 1
-            state.form.fieldCount += 1
-            guard state.form.fieldCount <= limits.maximumFieldCount else { state.problem = .tooManyFields; return }
-            guard let disposition = state.headers.first(where: { $0.0 == "content-disposition" })?.1 else {
-                state.problem = .malformed; return
-            }
-            let (kind, parameters) = MediaType.parse(disposition)
-            guard kind == "form-data", let name = parameters["name"] else { state.problem = .malformed; return }
-            if let filename = parameters["filename"] {
-                let declared = state.headers.first(where: { $0.0 == "content-type" }).map { MediaType.parse($0.1).type }
-                state.form.files[name, default: []].append(ReceivedFile(filename: filename, declaredType: declared, bytes: state.partBytes))
-            } else {
-                guard state.partBytes.count <= limits.maximumFieldSize else { state.problem = .fieldTooLarge; return }
-                guard let value = String(validating: state.partBytes, as: UTF8.self) else { state.problem = .badEncoding; return }
-                state.form.values[name, default: []].append(value)
-            }
-        }
-        do {
-            try parser.execute(body)
-        } catch {
+        let delimiter = Array("--\(boundary)".utf8)
+        let crlfDelimiter = [13, 10] + delimiter
+        var form = ReceivedForm()
+        // The first delimiter opens the body (a preamble before it is allowed and ignored).
+        var position: Int
+        if body.starts(with: delimiter) {
+            position = delimiter.count
+        } else if let found = find(crlfDelimiter, in: body, from: 0) {
+            position = found + crlfDelimiter.count
+        } else {
             return .failure(.malformed)
         }
-        if let problem = state.problem { return .failure(problem) }
-        // MultipartKit does not report a body cut before its closing boundary: a part still
-        // open, or no part at all, means the body is incomplete.
-        guard state.completedParts > 0, state.headers.isEmpty, state.partBytes.isEmpty,
-              endsWithClosingBoundary(body, boundary: boundary) else { return .failure(.malformed) }
-        return .success(state.form)
+        while true {
+            // After a delimiter: "--" closes the body; otherwise optional spaces, then CRLF.
+            if body.count >= position + 2, body[position] == UInt8(ascii: "-"), body[position + 1] == UInt8(ascii: "-") {
+                return form.fieldCount > 0 ? .success(form) : .failure(.malformed)
+            }
+            while position < body.count, body[position] == UInt8(ascii: " ") || body[position] == UInt8(ascii: "\t") { position += 1 }
+            guard body.count >= position + 2, body[position] == 13, body[position + 1] == 10 else { return .failure(.malformed) }
+            position += 2
+
+            var headers: [(name: String, value: String)] = []
+            while true {
+                guard let end = find([13, 10], in: body, from: position) else { return .failure(.malformed) }
+                if end == position { position += 2; break }  // the empty line ends the headers
+                guard headers.count < maximumHeaderLines, end - position <= maximumHeaderLineBytes,
+                      let header = parseHeaderLine(body[position..<end]) else { return .failure(.malformed) }
+                headers.append(header)
+                position = end + 2
+            }
+            guard let next = find(crlfDelimiter, in: body, from: position) else { return .failure(.malformed) }
+            let content = body[position..<next]
+            position = next + crlfDelimiter.count
+
+            form.fieldCount += 1
+            guard form.fieldCount <= limits.maximumFieldCount else { return .failure(.tooManyFields) }
+            guard let disposition = headers.first(where: { $0.name == "content-disposition" })?.value else { return .failure(.malformed) }
+            let (kind, parameters) = MediaType.parse(disposition)
+            guard kind == "form-data", let name = parameters["name"] else { return .failure(.malformed) }
+            if let filename = parameters["filename"] {
+                let declared = headers.first(where: { $0.name == "content-type" }).map { MediaType.parse($0.value).type }
+                form.files[name, default: []].append(ReceivedFile(filename: filename, declaredType: declared, bytes: Array(content)))
+            } else {
+                guard content.count <= limits.maximumFieldSize else { return .failure(.fieldTooLarge) }
+                guard let value = String(validating: content, as: UTF8.self) else { return .failure(.badEncoding) }
+                form.values[name, default: []].append(value)
+            }
+        }
     }
 
-    /// `--boundary--` must close the body (optionally followed by CRLF or an epilogue).
-    static func endsWithClosingBoundary(_ body: [UInt8], boundary: String) -> Bool {
-        let closing = Array("--\(boundary)--".utf8)
-        guard body.count >= closing.count else { return false }
-        // Search the last 1 kB only: an epilogue is allowed but never large in practice.
-        let start = max(0, body.count - closing.count - 1_024)
-        var index = body.count - closing.count
-        while index >= start {
-            if body[index] == closing[0], Array(body[index..<index + closing.count]) == closing { return true }
-            index -= 1
+    /// `Name: value`; the name must be an HTTP token, the value UTF-8 (browsers send file
+    /// names in UTF-8 inside the quoted `filename`).
+    static func parseHeaderLine(_ line: ArraySlice<UInt8>) -> (name: String, value: String)? {
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > line.startIndex else { return nil }
+        let nameBytes = line[line.startIndex..<colon]
+        guard nameBytes.allSatisfy({ $0 < 0x80 && (isTokenCharacter($0)) }),
+              let value = String(validating: line[(colon + 1)...], as: UTF8.self) else { return nil }
+        return (String(decoding: nameBytes, as: UTF8.self).lowercased(), value.trimmingSpaces)
+    }
+
+    static func isTokenCharacter(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        default:
+            return "!#$%&'*+-.^_`|~".utf8.contains(byte)
         }
-        return false
+    }
+
+    /// First index of `needle` in `haystack` at or after `start`: memchr on the first byte,
+    /// then memcmp (bodies reach 25 MB; Glibc's memmem is not exposed to Swift).
+    static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
+        guard start >= 0, !needle.isEmpty, haystack.count - start >= needle.count else { return nil }
+        return haystack.withUnsafeBytes { hay in
+            needle.withUnsafeBytes { pattern in
+                let base = hay.baseAddress!
+                let last = hay.count - pattern.count  // last index where the needle can start
+                var index = start
+                while index <= last {
+                    guard let hit = memchr(base + index, Int32(pattern[0]), last - index + 1) else { return nil }
+                    let offset = base.distance(to: UnsafeRawPointer(hit))
+                    if memcmp(base + offset, pattern.baseAddress!, pattern.count) == 0 { return offset }
+                    index = offset + 1
+                }
+                return nil
+            }
+        }
     }
 }
 

@@ -10,7 +10,7 @@ import Testing
 struct GatewayFixture {
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     /// Loaded once: the theme and the forms do not change during the tests.
-    nonisolated(unsafe) static let site: GatewaySite = {
+    static let site: GatewaySite = {
         do { return try GatewaySite.load(root: repositoryRoot) } catch { fatalError("\(error)") }
     }()
 
