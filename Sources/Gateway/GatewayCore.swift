@@ -137,7 +137,8 @@ public struct GatewayCore: GatewayHandler {
         }
         let new = NewSubmission(formID: form.id, formDigest: form.digest, serviceID: form.service, channel: .web,
                                 payloadJSON: SubmissionPayload.json(result.values), attachments: attachments,
-                                retentionDays: nil)
+                                // The RGPD notice's period, counted from today (purged by #6's `queue purge`).
+                                retentionDays: today.days(until: today.adding(form.privacy.retention)))
         do {
             // Returns only once the transaction is committed (synchronous=FULL): no receipt
             // is ever given for a submission that a crash could lose.

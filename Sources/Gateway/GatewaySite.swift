@@ -46,7 +46,7 @@ public struct GatewaySite: Sendable {
         diagnostics += problems
         var theme: Theme?
         do {
-            theme = try Theme.load(root: root)
+            theme = try Theme.load(root: root, requiring: Theme.requiredTemplates + Theme.gatewayTemplates)
         } catch {
             diagnostics.append(error)
         }

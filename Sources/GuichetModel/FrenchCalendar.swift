@@ -36,6 +36,9 @@ extension SimpleDate {
         SimpleDate.floorMod(dayNumber + 3, 7) + 1
     }
 
+    /// Number of days from this date to `other` (negative when `other` is earlier).
+    public func days(until other: SimpleDate) -> Int { other.dayNumber - dayNumber }
+
     /// The date `days` days later (earlier when negative).
     public func adding(days: Int) -> SimpleDate {
         SimpleDate(dayNumber: dayNumber + days)

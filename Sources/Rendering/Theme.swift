@@ -7,7 +7,10 @@ import Mustache
 /// Templates are named after their file (`Theme/templates/page.mustache` → `page`). The site
 /// builder and (later) the gateway render with the same templates, so both look the same.
 public struct Theme: Sendable {
-    public static let requiredTemplates = ["layout", "page", "sitemap", "not-found", "form", "form-field", "receipt", "message"]
+    /// What the site builder needs.
+    public static let requiredTemplates = ["layout", "page", "sitemap", "not-found", "form", "form-field"]
+    /// What the gateway needs on top: the receipt (accusé d'enregistrement) and short messages.
+    public static let gatewayTemplates = ["receipt", "message"]
 
     let library: MustacheLibrary
     /// Asset files relative to `Theme/assets/` (published under `/assets/`).
@@ -15,7 +18,7 @@ public struct Theme: Sendable {
     public let assetsDirectory: URL
 
     /// Loads `Theme/` from `root`; a template that does not parse is reported with its file.
-    public static func load(root: URL) throws(Diagnostic) -> Theme {
+    public static func load(root: URL, requiring required: [String] = requiredTemplates) throws(Diagnostic) -> Theme {
         let themeDir = root.appendingPathComponent("Theme")
         let templatesDir = themeDir.appendingPathComponent("templates")
         let fm = FileManager.default
@@ -38,7 +41,7 @@ public struct Theme: Sendable {
                 throw Diagnostic(file: file, message: "Le gabarit Mustache est mal formé (\(error)).")
             }
         }
-        for required in requiredTemplates where library.getTemplate(named: required) == nil {
+        for required in required where library.getTemplate(named: required) == nil {
             throw Diagnostic(file: "Theme/templates/\(required).mustache", message: "Ce gabarit obligatoire est absent du thème.")
         }
         let assetsDir = themeDir.appendingPathComponent("assets")

@@ -90,11 +90,38 @@ struct GatewayCommand: AsyncParsableCommand {
             let root = site.rootURL
             let gateway = try openGateway(root: root, databasePath: queue.path(root: root))
             let server = FastCGIServer(handler: gateway)
-            if let socket {
-                try await server.run(socketPath: socket) { printError("Passerelle FastCGI prête sur \(socket)") }
-            } else if let port {
-                try await server.run(host: host, port: port) { bound in printError("Passerelle FastCGI prête sur \(host):\(bound)") }
+            let (socket, port, host) = (socket, port, host)
+            let serving = Task {
+                if let socket {
+                    try await server.run(socketPath: socket) { printError("Passerelle FastCGI prête sur \(socket)") }
+                } else if let port {
+                    try await server.run(host: host, port: port) { bound in printError("Passerelle FastCGI prête sur \(host):\(bound)") }
+                }
             }
+            // systemd and init scripts stop services with SIGTERM: finish the requests under way
+            // (their commits included), remove the socket, exit 0.
+            let stop = StopSignals { serving.cancel() }
+            defer { stop.cancel() }
+            try await serving.value
+            printError("Passerelle FastCGI arrêtée.")
         }
     }
+}
+
+/// Turns SIGTERM and SIGINT into a call of `action` (once), instead of the default of killing
+/// the process in the middle of a request.
+final class StopSignals {
+    private let sources: [any DispatchSourceSignal]
+
+    init(_ action: @escaping @Sendable () -> Void) {
+        sources = [SIGTERM, SIGINT].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler(handler: action)
+            source.resume()
+            return source
+        }
+    }
+
+    func cancel() { sources.forEach { $0.cancel() } }
 }

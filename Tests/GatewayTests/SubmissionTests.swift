@@ -22,6 +22,8 @@ import Testing
         let record = try #require(try fixture.queue.find(reference: reference, trackingKey: key))
         #expect(record.formID == "contact" && record.serviceID == fixture.site.forms["contact"]!.service)
         #expect(record.channel == .web)
+        let today = ParisDateTime(record.receivedAt).date
+        #expect(record.retentionDays == today.days(until: today.adding(fixture.site.forms["contact"]!.privacy.retention)))
         let payload = try JSONSerialization.jsonObject(with: Data(record.payloadJSON.utf8)) as! [String: Any]
         #expect(payload["nom"] as? String == "Dupont-Lefèvre")
         #expect((payload["adresse"] as? [String: Any])?["code_postal"] as? String == "12345")

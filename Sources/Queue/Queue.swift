@@ -1,1 +1,0 @@
-// The SQLite queue (see SubmissionQueue.swift).

@@ -1,0 +1,213 @@
+import Foundation
+import GRDB
+import GuichetModel
+
+/// The writing and reading code of the queue, shared by the group committer and the
+/// synchronous path.
+///
+/// Text columns are bound and read as bytes: GRDB binds a Swift `String` as a C string and
+/// reads one back with `String(cString:)`, so a NUL character would silently cut the text.
+/// `CAST(? AS TEXT)` with a blob argument, and `CAST(column AS BLOB)` when reading, keep every
+/// byte (see `text(_:)` and `string(_:_:)`).
+final class Store: Sendable {
+    let pool: DatabasePool
+    let path: String
+    let referenceSeed: UInt64?
+    let transactions = Counter()
+
+    /// Compared against when a reference is unknown, so that case costs the same as a wrong key.
+    static let absentKeyHash = [UInt8](repeating: 0, count: 32)
+
+    /// Attempts at drawing a free reference before giving up (with 31⁸ references, the second
+    /// attempt is already a rarity).
+    static let referenceAttempts = 32
+
+    init(pool: DatabasePool, path: String, referenceSeed: UInt64?) {
+        self.pool = pool
+        self.path = path
+        self.referenceSeed = referenceSeed
+    }
+
+    // MARK: - Writing
+
+    /// Stores `items` in one transaction. If that fails because of one item (a constraint),
+    /// stores them one transaction each, so a bad item cannot cost the others their receipt.
+    /// If it fails because of the database (busy, disk full, I/O), every item gets the error.
+    func commit(_ items: [NewSubmission]) async -> [Result<StoredReceipt, QueueError>] {
+        do {
+            let receipts = try await pool.writeWithoutTransaction { [referenceSeed] db in
+                try Store.transaction(db, items, referenceSeed: referenceSeed)
+            }
+            transactions.add(1)
+            return receipts.map { .success($0) }
+        } catch {
+            let failure = QueueError(error, path: path)
+            guard items.count > 1, !failure.isEnvironmental else {
+                return Array(repeating: .failure(failure), count: items.count)
+            }
+            var results: [Result<StoredReceipt, QueueError>] = []
+            results.reserveCapacity(items.count)
+            for item in items {
+                results += await commit([item])
+            }
+            return results
+        }
+    }
+
+    func commitNow(_ item: NewSubmission) throws -> StoredReceipt {
+        do {
+            let receipts = try pool.writeWithoutTransaction { db in
+                try Store.transaction(db, [item], referenceSeed: referenceSeed)
+            }
+            transactions.add(1)
+            return receipts[0]
+        } catch {
+            throw QueueError(error, path: path)
+        }
+    }
+
+    /// One IMMEDIATE transaction (it takes the write lock at BEGIN, waiting with the busy
+    /// timeout, so it can never fail half-way on a lock upgrade).
+    static func transaction(_ db: Database, _ items: [NewSubmission], referenceSeed: UInt64?) throws -> [StoredReceipt] {
+        var receipts: [StoredReceipt] = []
+        receipts.reserveCapacity(items.count)
+        var generator = ReferenceRandom(seed: referenceSeed)
+        try db.inTransaction(.immediate) {
+            for item in items {
+                receipts.append(try insert(item, db, generator: &generator))
+            }
+            return .commit
+        }
+        return receipts
+    }
+
+    private static func insert(_ item: NewSubmission, _ db: Database, generator: inout ReferenceRandom) throws -> StoredReceipt {
+        let trackingKey = TrackingKey.generate()
+        let milliseconds = Timestamp.milliseconds(Date())
+        let receivedAt = Timestamp.string(milliseconds: milliseconds)
+
+        // ON CONFLICT DO NOTHING on the reference only: any other constraint still fails.
+        // The transaction holds the write lock, so a reference that went in is unique.
+        let insertSubmission = try db.cachedStatement(sql: """
+            INSERT INTO submissions
+                (reference, form_id, form_digest, service_id, channel, received_at, payload, key_hash, retention_days)
+            VALUES (?, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), ?, ?, CAST(? AS TEXT), ?, ?)
+            ON CONFLICT (reference) DO NOTHING
+            """)
+        var reference = ""
+        for attempt in 1...referenceAttempts {
+            reference = ReferenceCode.random(using: &generator)
+            try insertSubmission.execute(arguments: [
+                reference, text(item.formID), text(item.formDigest), text(item.serviceID),
+                item.channel.rawValue, receivedAt, text(item.payloadJSON),
+                Data(TrackingKey.hash(trackingKey)), item.retentionDays,
+            ])
+            if db.changesCount == 1 { break }
+            if attempt == referenceAttempts {
+                throw QueueError.storage(detail: "aucune référence libre après \(referenceAttempts) tirages")
+            }
+        }
+        let submissionID = db.lastInsertedRowID
+
+        if !item.attachments.isEmpty {
+            let insertAttachment = try db.cachedStatement(sql: """
+                INSERT INTO attachments (submission_id, field_id, filename, content_type, size, sha256, bytes)
+                VALUES (?, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), ?, ?, COALESCE(?, x''))
+                """)
+            for attachment in item.attachments {
+                // An empty Data binds as NULL in GRDB: COALESCE makes it an empty blob.
+                try insertAttachment.execute(arguments: [
+                    submissionID, text(attachment.fieldID), text(attachment.filename),
+                    text(attachment.contentType), attachment.bytes.count,
+                    Bytes.sha256Hex(attachment.bytes), Data(attachment.bytes),
+                ])
+            }
+        }
+
+        try db.cachedStatement(sql: "INSERT INTO events (submission_id, kind, at) VALUES (?, 'depot', ?)")
+            .execute(arguments: [submissionID, receivedAt])
+
+        return StoredReceipt(reference: reference, trackingKey: trackingKey,
+                             receivedAt: Timestamp.date(milliseconds: milliseconds))
+    }
+
+    /// A string argument for `CAST(? AS TEXT)`: bound as text normally, as its UTF-8 bytes when
+    /// it contains a NUL (which GRDB's text binding would cut). Never an empty blob, which GRDB
+    /// binds as NULL.
+    static func text(_ string: String) -> any DatabaseValueConvertible {
+        string.utf8.contains(0) ? Data(string.utf8) : string
+    }
+
+    /// Reads column `column` of a row selected as `CAST(column AS BLOB)`.
+    static func string(_ row: Row, _ column: String) -> String? {
+        guard let data: Data = row[column] else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    // MARK: - Reading
+
+    static func record(_ db: Database, reference: String, path: String) throws -> SubmissionRecord? {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT id, CAST(form_id AS BLOB) AS form_id, CAST(form_digest AS BLOB) AS form_digest,
+                   CAST(service_id AS BLOB) AS service_id, channel, received_at,
+                   CAST(payload AS BLOB) AS payload, CAST(status AS BLOB) AS status, retention_days
+            FROM submissions WHERE reference = ?
+            """, arguments: [reference])
+        else { return nil }
+        let id: Int64 = row["id"]
+        let channelText: String = row["channel"]
+        let receivedText: String = row["received_at"]
+        guard let channel = Channel(rawValue: channelText),
+              let received = Timestamp.milliseconds(receivedText) else {
+            throw QueueError.corrupt(path: path, detail: "la demande \(reference) est illisible")
+        }
+
+        let attachments = try Row.fetchAll(db, sql: """
+            SELECT id, CAST(field_id AS BLOB) AS field_id, CAST(filename AS BLOB) AS filename,
+                   CAST(content_type AS BLOB) AS content_type, size, sha256
+            FROM attachments WHERE submission_id = ? ORDER BY id
+            """, arguments: [id]).map { row in
+            AttachmentInfo(id: row["id"], fieldID: string(row, "field_id") ?? "",
+                           filename: string(row, "filename") ?? "",
+                           contentType: string(row, "content_type") ?? "",
+                           size: row["size"], sha256: row["sha256"])
+        }
+
+        let events = try Row.fetchAll(db, sql: """
+            SELECT kind, at, CAST(message AS BLOB) AS message, CAST(data AS BLOB) AS data
+            FROM events WHERE submission_id = ? ORDER BY id
+            """, arguments: [id]).map { row in
+            let at: String = row["at"]
+            guard let milliseconds = Timestamp.milliseconds(at) else {
+                throw QueueError.corrupt(path: path, detail: "un événement de la demande \(reference) est illisible")
+            }
+            return EventRecord(kind: row["kind"], at: Timestamp.date(milliseconds: milliseconds),
+                               message: string(row, "message"), data: string(row, "data"))
+        }
+
+        return SubmissionRecord(
+            reference: reference, formID: string(row, "form_id") ?? "",
+            formDigest: string(row, "form_digest") ?? "", serviceID: string(row, "service_id") ?? "",
+            channel: channel, receivedAt: Timestamp.date(milliseconds: received),
+            payloadJSON: string(row, "payload") ?? "", status: string(row, "status") ?? "",
+            retentionDays: row["retention_days"], attachments: attachments, events: events)
+    }
+}
+
+/// References come from the system's secure generator; tests may ask for a seeded SplitMix64
+/// restarted at every transaction, to make references collide on purpose.
+struct ReferenceRandom: RandomNumberGenerator {
+    private var state: UInt64?
+    private var system = SystemRandomNumberGenerator()
+
+    init(seed: UInt64?) { state = seed }
+
+    mutating func next() -> UInt64 {
+        guard var z = state else { return system.next() }
+        z &+= 0x9E37_79B9_7F4A_7C15
+        state = z
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
