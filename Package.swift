@@ -62,7 +62,6 @@ let package = Package(
         .target(name: "Gateway", dependencies: [
             "GuichetModel", "ContentLoader", "FormKit", "Rendering", "Markdown", "Queue",
             .product(name: "HTTPTypes", package: "swift-http-types"),
-            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "Transports", dependencies: [
             "Gateway",
@@ -85,7 +84,7 @@ let package = Package(
         .testTarget(name: "SiteBuilderTests", dependencies: ["SiteBuilder", "Rendering", "GuichetModel", "FormKit", "Accessibility"]),
         .testTarget(name: "AccessibilityTests", dependencies: ["Accessibility"], exclude: ["Fixtures"]),
         .testTarget(name: "QueueTests", dependencies: ["Queue", "GuichetModel"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Queue", "FormKit", "Rendering", "GuichetModel", "ContentLoader", "Accessibility",
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Queue", "FormKit", "Rendering", "GuichetModel", "ContentLoader", "Accessibility", "SiteBuilder",
                                                          .product(name: "HTTPTypes", package: "swift-http-types")]),
         .testTarget(name: "TransportsTests", dependencies: ["Transports", "Gateway",
                                                             .product(name: "NIOCore", package: "swift-nio"),
