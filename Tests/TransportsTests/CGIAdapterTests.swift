@@ -233,7 +233,7 @@ struct CGIAdapterTests {
         #expect(left == Array("EXTRA".utf8), "nothing read past CONTENT_LENGTH")
     }
 
-    @Test("run: a short body is malformed; a declared length over the limit is refused unread")
+    @Test("run: a short body is malformed; a declared length over the limit is refused, the body drained")
     func runRefusals() async throws {
         let short = try await runCGI(environment: ["REQUEST_METHOD": "POST", "CONTENT_LENGTH": "10"], stdin: Array("abcd".utf8))
         #expect(short.output.hasPrefix("Status: 400 Bad Request\r\n"))
@@ -243,7 +243,8 @@ struct CGIAdapterTests {
                                      stdin: Array("untouched".utf8), limits: limits)
         #expect(large.output.hasPrefix("Status: 413 Content Too Large\r\n"))
         #expect(large.output.hasSuffix("refused: body too large"))
-        #expect(large.leftInStdin == Array("untouched".utf8))
+        // Drained (Apache writes the whole body before reading the answer, see CGIAdapter.respond).
+        #expect(large.leftInStdin.isEmpty)
 
         let noMethod = try await runCGI(environment: ["CONTENT_LENGTH": "3"], stdin: Array("abc".utf8))
         #expect(noMethod.output.hasPrefix("Status: 400 "))

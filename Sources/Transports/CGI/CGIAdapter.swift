@@ -205,6 +205,10 @@ public enum CGIAdapter {
         let body: [UInt8]
         switch contentLength(in: environment, limits: limits) {
         case .failure(let refusal):
+            // Apache writes the whole body before it reads the answer: if the script exits
+            // without reading it, Apache gets a broken pipe and the citizen gets no page at all.
+            // Read and discard it, up to a bound, so the refusal page reaches them.
+            if refusal == .bodyTooLarge { discard(upTo: maximumDiscardedBytes, from: stdinDescriptor) }
             return handler.refuse(refusal)
         case .success(nil):
             body = []
@@ -215,6 +219,21 @@ public enum CGIAdapter {
         switch request(environment: environment, body: body, limits: limits) {
         case .success(let request): return await handler.handle(request)
         case .failure(let refusal): return handler.refuse(refusal)
+        }
+    }
+
+    /// How much of a refused body is read and thrown away (see `respond`).
+    static let maximumDiscardedBytes = 256 * 1024 * 1024
+
+    /// Reads and drops standard input until its end or `limit` bytes.
+    private static func discard(upTo limit: Int, from descriptor: Int32) {
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        var total = 0
+        while total < limit {
+            let result = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, $0.count) }
+            if result > 0 { total += result; continue }
+            if result < 0 && errno == EINTR { continue }
+            return
         }
     }
 
