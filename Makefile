@@ -25,6 +25,7 @@ test: test-deps
 	rm -rf $(ERROR_PAGES) $(GATEWAY_PAGES)
 	GUICHET_ERROR_PAGES=$(CURDIR)/$(ERROR_PAGES) GUICHET_GATEWAY_PAGES=$(CURDIR)/$(GATEWAY_PAGES) $(SWIFT) test --skip-build
 	$(MAKE) --no-print-directory oracles
+	$(MAKE) --no-print-directory integration
 
 # The demo site checked by tools we did not write: the W3C Nu validator and axe-core in
 # headless Chromium. Both must report nothing.
@@ -40,6 +41,14 @@ oracles:
 	cp -r $(TEST_SITE)/assets $(GATEWAY_PAGES)/
 	bash scripts/nu-check.sh $(GATEWAY_PAGES)
 	python3 scripts/axe_check.py $(GATEWAY_PAGES)
+
+# End-to-end tests with real parts: nginx (FastCGI, Unix socket), lighttpd (CGI), Apache
+# (mod_proxy_fcgi and CGI), headless Chromium on `guichet serve`, libfcgi's cgi-fcgi, and
+# SIGKILLs of the gateway under load. The web servers run the very files of docs/deploiement/.
+.PHONY: integration
+integration:
+	$(SWIFT) build --product guichet
+	python3 Tests/Integration/run.py --binary $(DEBUG)
 
 deps:
 	bash scripts/install-deps.sh
@@ -58,6 +67,12 @@ site: release
 
 bench: test-deps
 	bash Benchmarks/build-vs-hugo.sh
+
+# Form submissions per second: guichet's FastCGI gateway against php-fpm behind one nginx.
+.PHONY: bench-gateway
+bench-gateway:
+	bash scripts/install-deps.sh --bench
+	bash Benchmarks/gateway-vs-php.sh
 
 clean:
 	rm -rf .build .build-tools

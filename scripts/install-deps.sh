@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # Installs what Guichet needs on a Debian 12 machine that already has Swift.
-# Idempotent: installs only what is missing. Called by `make serve` and `make test`.
+# Idempotent: installs only what is missing. Called by `make serve` and `make test`;
+# `--bench` adds what Benchmarks/gateway-vs-php.sh drives (`make bench-gateway`).
 set -euo pipefail
 
 # Debian packages: C libraries for the build, and the real parts the tests drive
-# (`time` is GNU time, /usr/bin/time: Benchmarks/ reads peak memory from it).
+# (`time` is GNU time, /usr/bin/time: Benchmarks/ reads peak memory from it; apache2-bin is
+# Apache without its service, and openssl makes the test certificates of Tests/Integration).
 BUILD_PKGS=(libcmark-gfm-dev libcmark-gfm-extensions-dev libxml2-dev libsqlite3-dev pkg-config)
-TEST_PKGS=(default-jre-headless chromium chromium-driver hugo nginx-light lighttpd libfcgi-bin time)
+TEST_PKGS=(default-jre-headless chromium chromium-driver hugo nginx-light lighttpd libfcgi-bin time
+           apache2-bin openssl)
+# Benchmarks/gateway-vs-php.sh: nginx in front of the gateway and of php-fpm, wrk as the load.
+BENCH_PKGS=(nginx-light php-fpm php-sqlite3 php-mbstring wrk sqlite3 curl)
 
 want=("${BUILD_PKGS[@]}")
 if [ "${1:-}" = "--test" ]; then want+=("${TEST_PKGS[@]}"); fi
+if [ "${1:-}" = "--bench" ]; then want+=("${BENCH_PKGS[@]}"); fi
 
 missing=()
 for p in "${want[@]}"; do

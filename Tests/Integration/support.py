@@ -5,6 +5,7 @@ contact form read from its published page, and checks of the SQLite queue.
 Python 3 standard library only (Selenium is imported by test_browser.py alone).
 """
 
+import contextlib
 import hashlib
 import html.parser
 import io
@@ -519,7 +520,7 @@ def parse_cgi_response(raw):
 
 def queue_rows(db_path):
     """{reference: key_hash} of every stored submission."""
-    with sqlite3.connect(db_path, timeout=30) as db:
+    with contextlib.closing(sqlite3.connect(db_path, timeout=30)) as db:
         return {ref: bytes(h) for ref, h in db.execute("SELECT reference, key_hash FROM submissions")}
 
 
@@ -542,7 +543,7 @@ def key_hash(key):
 def count_submissions(db_path):
     if not Path(db_path).exists():
         return 0
-    with sqlite3.connect(db_path, timeout=30) as db:
+    with contextlib.closing(sqlite3.connect(db_path, timeout=30)) as db:
         try:
             return db.execute("SELECT count(*) FROM submissions").fetchone()[0]
         except sqlite3.OperationalError:
@@ -566,6 +567,8 @@ def exercise_contact_form(get, post, db, where, filename):
     receipt = get(r.header("location"))
     check(receipt.status == 200 and ref1 in receipt.text and "Accusé d’enregistrement" in receipt.text,
           f"GET {r.header('location')} via {where}: expected 200, « Accusé d’enregistrement » and {ref1}, got {receipt!r}")
+    check("no-store" in (receipt.header("cache-control") or ""),
+          f"receipt via {where}: Cache-Control is {receipt.header('cache-control')!r}, expected no-store (personal data)")
 
     body, ctype = multipart(without(pairs, "message") + [("message", f"Envoi par {where} (multipart) avec un PDF.")],
                             files=[("piece-jointe", filename, "application/pdf", small_pdf())])

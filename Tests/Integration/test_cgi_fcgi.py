@@ -4,10 +4,13 @@ FastCGI server and printing the CGI response, so the gateway is driven by a Fast
 implementation we did not write.
 """
 
+import os
+import pwd
+import shutil
 import subprocess
 
-from support import (SITE_HOST, SITE_ORIGIN, URLENCODED, Processes, check, cgi_environment, contact_pairs,
-                     count_submissions, free_port, port_open, tail, urlencoded, wait_until)
+from support import (SITE_ORIGIN, URLENCODED, Processes, check, cgi_environment, contact_pairs, count_submissions,
+                     free_port, make_world_readable, port_open, tail, urlencoded, wait_until)
 
 NAME = "cgi-fcgi → FastCGI (TCP)"
 
@@ -77,6 +80,40 @@ def run(ws):
         procs.check_alive(gateway, "gateway")
         gateway_log = procs.log("gateway")
         check("Fatal" not in gateway_log and "Crash" not in gateway_log, f"the gateway logged a crash:\n{tail(gateway_log)}")
-        return f"{len(cases) + 1} requêtes, dont GET accusé + mauvaise clé → Status: 404"
+        unprivileged = ""
+        if os.geteuid() == 0:
+            unprivileged = " ; " + as_unprivileged_user(ws, folder, procs, page)
+        return f"{len(cases) + 1} requêtes, dont GET accusé + mauvaise clé → Status: 404{unprivileged}"
     finally:
         procs.stop_all()
+
+
+def as_unprivileged_user(ws, folder, procs, page):
+    """In production the gateway never runs as root (User=guichet in the unit). When the tests
+    run as root (CI), the same TCP gateway is started again as `nobody`, which root hides:
+    what only root may do (a privileged socket option, a file in a root-only folder) fails there."""
+    user = pwd.getpwnam("nobody")
+    home = folder / "nobody"
+    home.mkdir()
+    binary = home / "guichet"
+    shutil.copy(ws.binary, binary)  # the checkout may be in a folder nobody cannot enter
+    os.chown(home, user.pw_uid, user.pw_gid)
+    make_world_readable(ws.base)
+    port = free_port()
+    gateway = procs.start("gateway-nobody", ["setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--clear-groups",
+                                             binary, "gateway", "fastcgi", "--root", ws.root, "--port", port,
+                                             "--db", home / "guichet.sqlite"])
+    wait_until(lambda: "prête" in procs.log("gateway-nobody"), "the FastCGI gateway run as nobody",
+               proc=gateway, procs=procs, name="gateway-nobody")
+    env = cgi_environment("GET", "/guichet/suivi/AAA-AAA-AAA?cle=x")
+    env["PATH"] = "/usr/bin:/bin"
+    result = subprocess.run(["cgi-fcgi", "-bind", "-connect", f"127.0.0.1:{port}"], env=env, capture_output=True, timeout=30)
+    check(result.stdout.startswith(b"Status: 404"),
+          f"the FastCGI gateway run as an unprivileged user (nobody) on --port {port} answered "
+          f"{result.stdout[:80]!r} to a GET of a receipt (cgi-fcgi exit {result.returncode}; expected Status: 404). "
+          "As root the same request works: the server does something only root may do on each TCP connection "
+          "(strace the gateway: setsockopt … EACCES, then close).")
+    status, head, _ = cgi_fcgi(port, "POST", "/guichet/formulaires/contact", urlencoded(contact_pairs(page, "nobody")),
+                               URLENCODED, {"HTTP_ORIGIN": SITE_ORIGIN})
+    check(status.startswith("Status: 303"), f"POST to the gateway run as nobody: expected Status: 303, got {head!r}")
+    return "passerelle sous nobody : 404 et 303"

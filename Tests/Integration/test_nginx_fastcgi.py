@@ -5,12 +5,13 @@ gateway is started with its ExecStart line). The site is the demo built by `guic
 
 import os
 import shlex
+import signal
 import shutil
 import subprocess
 
-from support import (GATEWAY_LIMIT, SITE_HOST, SITE_ORIGIN, Failure, Processes, check, count_submissions,
-                     exercise_contact_form, fill_template, free_port, http, oversized, port_open,
-                     self_signed_certificate, unix_socket_open, wait_until)
+from support import (GATEWAY_LIMIT, SITE_HOST, SITE_ORIGIN, URLENCODED, Failure, Processes, check, count_submissions,
+                     exercise_contact_form, fill_template, free_port, http, key_hash, oversized, port_open, queue_rows,
+                     receipt_location, self_signed_certificate, unix_socket_open, urlencoded, wait_until)
 
 NAME = "nginx + FastCGI (socket Unix)"
 
@@ -119,6 +120,16 @@ def run(ws):
         check(r.status == 413, f"POST of 30 Mio via nginx: expected nginx's 413, got {r!r}")
         check(count_submissions(db) == stored, "a refused submission (413) was stored")
         procs.check_alive(gateway, "gateway")
-        return f"303 → accusé (urlencoded, multipart+PDF), 422, 413 (passerelle et nginx) ; {unit_note}"
+
+        # 5. What Restart=always does after a crash: SIGKILL leaves the socket file and nginx's
+        # kept-alive connections dead; the restarted gateway replaces the socket, nginx reconnects.
+        procs.kill(gateway, signal.SIGKILL)
+        check(sock.exists(), "test bug: the socket file should survive a SIGKILL")
+        gateway = procs.start("gateway", exec_start(unit))
+        wait_until(lambda: procs.log("gateway").count("prête") == 2, "the restarted gateway", proc=gateway, procs=procs, name="gateway")
+        r = post(urlencoded(pairs), URLENCODED)
+        ref, key = receipt_location(r, "POST via nginx after the gateway was killed and restarted")
+        check(queue_rows(db).get(ref) == key_hash(key), f"{ref} (after the restart) is not in the queue")
+        return f"303 → accusé (urlencoded, multipart+PDF), 422, 413 (passerelle et nginx), relance après kill -9 ; {unit_note}"
     finally:
         procs.stop_all()
