@@ -1,8 +1,8 @@
 import GRDB
 
 /// The queue's schema, as GRDB migrations. A migration, once released, is never edited: a
-/// change is a new migration ("v2", …) appended to `migrator`. Planned next: back-office tokens,
-/// leases of pulled requests, the e-mail outbox.
+/// change is a new migration ("v3", …) appended to `migrator`. v2 (issue 6): back-office tokens,
+/// leases and acknowledgements of pulled requests, audit log, outbox, purge date.
 enum Schema {
     /// PRAGMA application_id of a Guichet queue: "GUIC" in ASCII. Tells our files from other
     /// SQLite databases, so the gateway never adds its tables to somebody else's file.
@@ -58,6 +58,67 @@ enum Schema {
                 CREATE INDEX events_submission ON events (submission_id, id);
                 """)
         }
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: """
+                -- Back-office API tokens (issue 6). Only the SHA-256 of a token's secret is kept.
+                CREATE TABLE tokens (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+                    token_hash BLOB NOT NULL UNIQUE CHECK (length(token_hash) = 32),
+                    -- JSON array of service ids
+                    services TEXT NOT NULL CHECK (json_valid(services) AND json_type(services) = 'array'),
+                    -- JSON array among "pull", "ack", "events", "submit"
+                    scopes TEXT NOT NULL CHECK (json_valid(scopes) AND json_type(scopes) = 'array'),
+                    created_at TEXT NOT NULL CHECK (length(created_at) = 24),
+                    revoked_at TEXT CHECK (revoked_at IS NULL OR length(revoked_at) = 24),
+                    last_used_at TEXT CHECK (last_used_at IS NULL OR length(last_used_at) = 24),
+                    webhook_url TEXT
+                ) STRICT;
+
+                -- Delivery to back-offices (at least once): a pulled item is leased to a token
+                -- until lease_until (unix ms) and comes back when the lease expires unacked.
+                -- lease_token_id and acked_by are NULL when the local CLI did it.
+                ALTER TABLE submissions ADD COLUMN lease_token_id INTEGER REFERENCES tokens (id);
+                ALTER TABLE submissions ADD COLUMN lease_until INTEGER;
+                ALTER TABLE submissions ADD COLUMN delivery_count INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE submissions ADD COLUMN acked_at TEXT;
+                ALTER TABLE submissions ADD COLUMN acked_by INTEGER REFERENCES tokens (id);
+                -- Set when the payload, attachments and event texts were erased (RGPD retention).
+                ALTER TABLE submissions ADD COLUMN purged_at TEXT;
+                CREATE INDEX submissions_undelivered ON submissions (service_id, id)
+                    WHERE acked_at IS NULL AND purged_at IS NULL;
+
+                -- Who read or changed which request, when. Codes and references only: never
+                -- any content of a request.
+                CREATE TABLE audit (
+                    id INTEGER PRIMARY KEY,
+                    at TEXT NOT NULL CHECK (length(at) = 24),
+                    token_id INTEGER,
+                    action TEXT NOT NULL CHECK (action <> ''),
+                    reference TEXT CHECK (reference IS NULL OR length(reference) = 11),
+                    outcome TEXT NOT NULL CHECK (outcome <> '')
+                ) STRICT;
+                CREATE INDEX audit_reference ON audit (reference);
+
+                -- Messages to send, written in the transaction of what they announce, sent
+                -- later with retries ("webhook" now; e-mail later).
+                CREATE TABLE outbox (
+                    id INTEGER PRIMARY KEY,
+                    kind TEXT NOT NULL CHECK (kind <> ''),
+                    token_id INTEGER REFERENCES tokens (id),
+                    reference TEXT,
+                    -- JSON text
+                    body TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    -- unix ms; NULL once delivered or given up
+                    next_attempt_at INTEGER,
+                    created_at TEXT NOT NULL CHECK (length(created_at) = 24),
+                    delivered_at TEXT,
+                    last_error TEXT
+                ) STRICT;
+                CREATE INDEX outbox_due ON outbox (kind, next_attempt_at) WHERE next_attempt_at IS NOT NULL;
+                """)
+        }
         return migrator
     }()
 
@@ -88,8 +149,10 @@ enum Schema {
     /// processes may open a new file at once: GRDB reads the applied migrations outside the
     /// migration's transaction, so a loser of that race fails on "table already exists",
     /// its transaction rolls back whole, and the next round finds the schema up to date.
+    /// Each migration runs in a transaction of its own, so a loser may lose once per migration.
     static func prepare(_ pool: DatabasePool, path: String) throws {
-        for round in 1...3 {
+        let rounds = migrator.migrations.count + 2
+        for round in 1...rounds {
             let state = try pool.read(Schema.state)
             if state.applicationID != applicationID {
                 if state.applicationID != 0 || state.hasOtherTables {
@@ -103,7 +166,7 @@ enum Schema {
             do {
                 try migrator.migrate(pool)
                 return
-            } catch where round < 3 {
+            } catch where round < rounds {
                 continue
             }
         }

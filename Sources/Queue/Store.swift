@@ -127,6 +127,9 @@ final class Store: Sendable {
         try db.cachedStatement(sql: "INSERT INTO events (submission_id, kind, at) VALUES (?, 'depot', ?)")
             .execute(arguments: [submissionID, receivedAt])
 
+        // The "new submission" notices of the webhooks, committed with the submission itself.
+        try Outbox.announce(db, reference: reference, submission: item, receivedAt: receivedAt, milliseconds: milliseconds)
+
         return StoredReceipt(reference: reference, trackingKey: trackingKey,
                              receivedAt: Timestamp.date(milliseconds: milliseconds))
     }
@@ -146,14 +149,35 @@ final class Store: Sendable {
 
     // MARK: - Reading
 
-    static func record(_ db: Database, reference: String, path: String) throws -> SubmissionRecord? {
-        guard let row = try Row.fetchOne(db, sql: """
-            SELECT id, CAST(form_id AS BLOB) AS form_id, CAST(form_digest AS BLOB) AS form_digest,
-                   CAST(service_id AS BLOB) AS service_id, channel, received_at,
-                   CAST(payload AS BLOB) AS payload, CAST(status AS BLOB) AS status, retention_days
-            FROM submissions WHERE reference = ?
-            """, arguments: [reference])
-        else { return nil }
+    /// Columns of `submissions` that `record(_:row:path:)` reads.
+    static let recordColumns = """
+        id, reference, CAST(form_id AS BLOB) AS form_id, CAST(form_digest AS BLOB) AS form_digest,
+        CAST(service_id AS BLOB) AS service_id, channel, received_at,
+        CAST(payload AS BLOB) AS payload, CAST(status AS BLOB) AS status, retention_days,
+        delivery_count, lease_until, acked_at, purged_at
+        """
+
+    /// The request with this canonical reference, if `services` (a JSON array, nil: any
+    /// service) holds its service. An unknown reference and one of another service both cost
+    /// one index lookup that returns no row.
+    static func record(_ db: Database, reference: String, path: String, services: String? = nil) throws -> SubmissionRecord? {
+        let row: Row?
+        if let services {
+            row = try Row.fetchOne(db, sql: """
+                SELECT \(recordColumns) FROM submissions
+                WHERE reference = ? AND service_id IN (SELECT value FROM json_each(?))
+                """, arguments: [reference, services])
+        } else {
+            row = try Row.fetchOne(db, sql: "SELECT \(recordColumns) FROM submissions WHERE reference = ?",
+                                   arguments: [reference])
+        }
+        guard let row else { return nil }
+        return try record(db, row: row, path: path)
+    }
+
+    /// The request of a row selected with `recordColumns`, with its attachments and events.
+    static func record(_ db: Database, row: Row, path: String) throws -> SubmissionRecord {
+        let reference: String = row["reference"]
         let id: Int64 = row["id"]
         let channelText: String = row["channel"]
         let receivedText: String = row["received_at"]
@@ -190,7 +214,11 @@ final class Store: Sendable {
             formDigest: string(row, "form_digest") ?? "", serviceID: string(row, "service_id") ?? "",
             channel: channel, receivedAt: Timestamp.date(milliseconds: received),
             payloadJSON: string(row, "payload") ?? "", status: string(row, "status") ?? "",
-            retentionDays: row["retention_days"], attachments: attachments, events: events)
+            retentionDays: row["retention_days"], attachments: attachments, events: events,
+            cursor: String(id), deliveryCount: row["delivery_count"],
+            leaseUntil: (row["lease_until"] as Int64?).map { Timestamp.date(milliseconds: $0) },
+            acknowledgedAt: Timestamp.date(row["acked_at"] as String?),
+            purgedAt: Timestamp.date(row["purged_at"] as String?))
     }
 }
 

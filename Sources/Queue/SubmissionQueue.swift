@@ -180,9 +180,33 @@ public final class SubmissionQueue: Sendable {
         try store.pool.writeWithoutTransaction { db in try db.execute(sql: sql) }
     }
 
-    private func read<T>(_ body: (Database) throws -> T) throws -> T {
+    /// Runs `body` on a reader connection. `BackOfficeError`s pass through; any other error
+    /// becomes a `QueueError`.
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try store.pool.read(body)
+        } catch let error as BackOfficeError {
+            throw error
+        } catch {
+            throw QueueError(error, path: path)
+        }
+    }
+
+    /// Runs `body` in an IMMEDIATE transaction on the writer connection: the write lock is
+    /// taken at BEGIN (waiting up to the busy timeout), so what `body` reads cannot change
+    /// under it, in this process or another. Rolled back if `body` throws.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try store.pool.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!
+            }
+        } catch let error as BackOfficeError {
+            throw error
         } catch {
             throw QueueError(error, path: path)
         }

@@ -13,6 +13,17 @@ enum Timestamp {
         Date(timeIntervalSince1970: Double(milliseconds) / 1000)
     }
 
+    /// The instant of a stored date, nil for NULL (or, never expected, an unreadable one).
+    static func date(_ text: String?) -> Date? {
+        guard let text, let milliseconds = milliseconds(text) else { return nil }
+        return date(milliseconds: milliseconds)
+    }
+
+    /// The stored form of `date`.
+    static func string(_ date: Date) -> String {
+        string(milliseconds: milliseconds(date))
+    }
+
     static func string(milliseconds ms: Int64) -> String {
         let (days, msOfDay) = floorDivide(ms, 86_400_000)
         let (year, month, day) = civil(fromDays: days)

@@ -82,6 +82,17 @@ public struct SubmissionRecord: Sendable, Equatable {
     public var attachments: [AttachmentInfo]
     /// Oldest first; the first one is always "depot".
     public var events: [EventRecord]
+    /// Opaque position of this request in the queue, for `list(token:after:…)` ("after=").
+    public var cursor: String
+    /// Times the request was handed out by `pull` (more than 1: a lease expired unacknowledged).
+    public var deliveryCount: Int
+    /// End of the current or last lease, if the request was ever pulled.
+    public var leaseUntil: Date?
+    /// When a back-office acknowledged it (`ack`); nil while it is still to be delivered.
+    public var acknowledgedAt: Date?
+    /// When its content was erased at the end of its retention period (payload "{}", no
+    /// attachments, no event texts); nil while it is kept whole.
+    public var purgedAt: Date?
 }
 
 /// An attachment without its bytes (see `SubmissionQueue.attachmentBytes(id:)`).
