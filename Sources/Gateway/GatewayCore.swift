@@ -19,6 +19,8 @@ public struct GatewayCore: GatewayHandler {
     let pages: GatewayPages
     /// The clock, replaceable in tests (receipt dates, validation of date bounds).
     let now: @Sendable () -> Date
+    /// The back-office API's rate limits (API/, `<prefix>/api/v1/…`).
+    let apiState = BackOfficeAPIState()
 
     public init(site: GatewaySite, queue: SubmissionQueue, limits: GatewayLimits = GatewayLimits(),
                 now: @escaping @Sendable () -> Date = { Date() }) {
@@ -39,6 +41,8 @@ public struct GatewayCore: GatewayHandler {
         case (.get, "formulaires", 2), (.head, "formulaires", 2):
             guard site.forms[String(route[1])] != nil else { return notFound() }
             return redirect(to: site.frame.published(SitePaths.formURL(String(route[1]))))
+        case (_, "api", _):
+            return await BackOfficeAPI.handle(request, route: route.dropFirst(), core: self)
         case (.get, "suivi", 2), (.head, "suivi", 2):
             return receipt(reference: String(route[1]), query: request.query, origin: requestOrigin(request))
         case (_, "formulaires", 2), (_, "suivi", 2):
@@ -178,6 +182,13 @@ public struct GatewayCore: GatewayHandler {
             allowed.insert("\(request.head.scheme ?? "http")://\(authority)".lowercased())
         }
         if allowed.contains(claimed.lowercased()) { return nil }
+        // Debian's fastcgi_params passes `HTTP_HOST $host`, which drops the port: when the
+        // request names no port, the same scheme and host are enough (a port is not a
+        // security boundary for browsers' cookies either).
+        if let authority = request.head.authority, !authority.contains(":"),
+           let components = URLComponents(string: claimed), let host = components.host,
+           (components.scheme ?? "").lowercased() == (request.head.scheme ?? "http").lowercased(),
+           host.lowercased() == authority.lowercased() { return nil }
         return GatewayResponse(status: .forbidden, body: pages.message(
             title: "Envoi refusé",
             paragraphs: ["Ce formulaire a été envoyé depuis un autre site que celui de \(site.config.authority.name). Par sécurité, il n’a pas été enregistré.",

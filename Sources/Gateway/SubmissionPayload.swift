@@ -8,27 +8,13 @@ import Rendering
 /// is documented in the README ("Ce que contient une demande").
 enum SubmissionPayload {
     /// `{"nom":"Martin","adresse":{"voie":…},"justificatif":[{"nom":"a.pdf","taille":1234,"type":"pdf"}]}`
+    ///
+    /// Written by hand, keys in sorted order: Foundation's JSONSerialization (boxing, NSString
+    /// key sorting) was 27 % of the gateway's CPU under load (Benchmarks/gateway-vs-php.sh --perf).
     static func json(_ values: [String: NormalizedValue]) -> String {
-        var object: [String: Any] = [:]
-        for (id, value) in values { object[id] = jsonValue(value) }
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
-    }
-
-    static func jsonValue(_ value: NormalizedValue) -> Any {
-        switch value {
-        case .text(let text): return text
-        case .list(let items): return items
-        case .number(let number): return number
-        case .date(let date): return date.iso
-        case .flag(let flag): return flag
-        case .address(let street, let complement, let postcode, let commune):
-            var address: [String: Any] = ["voie": street, "code_postal": postcode, "commune": commune]
-            if let complement { address["complement"] = complement }
-            return address
-        case .files(let files):
-            return files.map { ["nom": $0.filename, "taille": $0.size, "type": $0.detectedType ?? ""] as [String: Any] }
-        }
+        var out = JSONWriter()
+        out.object(values.keys.sorted()) { key, out in out.value(values[key]!) }
+        return out.text
     }
 
     /// What the citizen answered, labelled with the form's questions, in the form's order.
@@ -108,5 +94,77 @@ enum FrenchNumber {
         if bytes < 1_000_000 { return "\(Int((Double(bytes) / 1_000).rounded())) ko" }
         let megabytes = (Double(bytes) / 100_000).rounded() / 10
         return format(megabytes) + " Mo"
+    }
+}
+
+/// A minimal JSON writer (RFC 8259) for the payload's few shapes.
+struct JSONWriter {
+    var text = ""
+
+    mutating func object(_ keys: [String], _ member: (String, inout JSONWriter) -> Void) {
+        text += "{"
+        for (index, key) in keys.enumerated() {
+            if index > 0 { text += "," }
+            string(key)
+            text += ":"
+            member(key, &self)
+        }
+        text += "}"
+    }
+
+    mutating func string(_ value: String) {
+        text += "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": text += "\\\""
+            case "\\": text += "\\\\"
+            case "\n": text += "\\n"
+            case "\r": text += "\\r"
+            case "\t": text += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    text.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        text += "\""
+    }
+
+    mutating func number(_ value: Double) {
+        if value == value.rounded(), abs(value) < 9_007_199_254_740_992 { text += String(Int64(value)) } else { text += "\(value)" }
+    }
+
+    mutating func value(_ value: NormalizedValue) {
+        switch value {
+        case .text(let text): string(text)
+        case .list(let items):
+            text += "["
+            for (index, item) in items.enumerated() {
+                if index > 0 { text += "," }
+                string(item)
+            }
+            text += "]"
+        case .number(let number): self.number(number)
+        case .date(let date): string(date.iso)
+        case .flag(let flag): text += flag ? "true" : "false"
+        case .address(let street, let complement, let postcode, let commune):
+            var parts = ["code_postal": postcode, "commune": commune, "voie": street]
+            if let complement { parts["complement"] = complement }
+            object(parts.keys.sorted()) { key, out in out.string(parts[key]!) }
+        case .files(let files):
+            text += "["
+            for (index, file) in files.enumerated() {
+                if index > 0 { text += "," }
+                text += "{\"nom\":"
+                string(file.filename)
+                text += ",\"taille\":\(file.size),\"type\":"
+                string(file.detectedType ?? "")
+                text += "}"
+            }
+            text += "]"
+        }
     }
 }

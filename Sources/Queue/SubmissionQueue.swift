@@ -44,6 +44,11 @@ public final class SubmissionQueue: Sendable {
                 try db.execute(sql: "PRAGMA synchronous = FULL")
             }
         }
+        // Citizens' personal data: a new file is readable by its owner only, whatever the
+        // umask of the web server that runs the CGI gateway (SQLite gives the -wal and -shm
+        // files the same permissions).
+        let descriptor = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if descriptor >= 0 { close(descriptor) }
         do {
             let pool = try Self.openPool(path: path, configuration: configuration)
             store = Store(pool: pool, path: path, referenceSeed: referenceSeed)

@@ -128,6 +128,15 @@ import Testing
         #expect(forgedReferer.head.status == .forbidden)
         #expect(try fixture.queue.count() == 0)
 
+        // A host without its port (Debian's fastcgi_params: HTTP_HOST $host) still matches its own origin.
+        let portless = HTTPRequest(method: .post, scheme: "http", authority: "127.0.0.1", path: "/guichet/formulaires/contact",
+                                   headerFields: [.contentType: "application/x-www-form-urlencoded", .origin: "http://127.0.0.1:8080"])
+        let throughDebianParams = await fixture.gateway.handle(GatewayRequest(head: portless, body: GatewayFixture.urlencoded(fixture.validContact())))
+        #expect(throughDebianParams.head.status == .seeOther)
+        let otherHost = HTTPRequest(method: .post, scheme: "http", authority: "127.0.0.1", path: "/guichet/formulaires/contact",
+                                    headerFields: [.contentType: "application/x-www-form-urlencoded", .origin: "http://evil.example:8080"])
+        #expect(await fixture.gateway.handle(GatewayRequest(head: otherHost, body: GatewayFixture.urlencoded(fixture.validContact()))).head.status == .forbidden)
+
         let siteOrigin = SitePaths.origin(of: fixture.site.config.baseURL)
         let fromSite = await fixture.post("contact", body: GatewayFixture.urlencoded(fixture.validContact()), headers: [.origin: siteOrigin])
         #expect(fromSite.head.status == .seeOther)

@@ -265,3 +265,17 @@ import Testing
         #expect(QueueError.notAQueue(path: "x").description.contains("n'est pas une base de dépôt Guichet"))
     }
 }
+
+@Suite struct QueueFilePermissionTests {
+    @Test func aNewQueueFileIsReadableByItsOwnerOnly() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("guichet-perm-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("q.sqlite").path
+        _ = try SubmissionQueue(path: path)
+        for file in [path, path + "-wal"] where FileManager.default.fileExists(atPath: file) {
+            let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
+            #expect(mode == 0o600, "\(file): \(String(mode ?? 0, radix: 8))")
+        }
+    }
+}

@@ -1,0 +1,29 @@
+-- The queue's tables (Sources/Queue/Schema.swift, migration "v1"), for the PHP half of
+-- Benchmarks/gateway-vs-php.sh: the PHP script writes the same rows as `guichet gateway`.
+PRAGMA journal_mode = WAL;
+PRAGMA application_id = 1196771651;
+CREATE TABLE submissions (
+    id INTEGER PRIMARY KEY,
+    reference TEXT NOT NULL UNIQUE CHECK (length(reference) = 11),
+    form_id TEXT NOT NULL CHECK (form_id <> ''),
+    form_digest TEXT NOT NULL,
+    service_id TEXT NOT NULL CHECK (service_id <> ''),
+    channel TEXT NOT NULL
+        CHECK (channel IN ('web', 'guichet', 'telephone', 'courrier', 'courriel')),
+    received_at TEXT NOT NULL CHECK (length(received_at) = 24),
+    payload TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'nouvelle',
+    key_hash BLOB NOT NULL CHECK (length(key_hash) = 32),
+    retention_days INTEGER CHECK (retention_days IS NULL OR retention_days > 0)
+) STRICT;
+CREATE INDEX submissions_service_status ON submissions (service_id, status);
+CREATE INDEX submissions_received_at ON submissions (received_at);
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    submission_id INTEGER NOT NULL REFERENCES submissions (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind <> ''),
+    at TEXT NOT NULL CHECK (length(at) = 24),
+    message TEXT,
+    data TEXT
+) STRICT;
+CREATE INDEX events_submission ON events (submission_id, id);
