@@ -90,7 +90,7 @@ let package = Package(
                                                             .product(name: "NIOCore", package: "swift-nio"),
                                                             .product(name: "NIOPosix", package: "swift-nio"),
                                                             .product(name: "HTTPTypes", package: "swift-http-types")]),
-        .testTarget(name: "GuichetCLITests", dependencies: []),
+        .testTarget(name: "GuichetCLITests", dependencies: ["Queue", "GuichetModel", .product(name: "Crypto", package: "swift-crypto")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -102,7 +102,12 @@ struct GatewayCommand: AsyncParsableCommand {
             // (their commits included), remove the socket, exit 0.
             let stop = StopSignals { serving.cancel() }
             defer { stop.cancel() }
+            // Webhook notices every 10 s, RGPD purge every hour (Sources/Gateway/Background).
+            let background = BackgroundWork(site: gateway.site, queue: gateway.queue).start()
+            defer { background.cancel() }
             try await serving.value
+            background.cancel()
+            await background.value
             printError("Passerelle FastCGI arrêtée.")
         }
     }

@@ -20,7 +20,7 @@ struct QueueCommand: ParsableCommand {
           guichet queue stats --format html --out /srv/pilotage/guichet.html
           guichet queue purge --dry-run
         """,
-        subcommands: [Pull.self, Ack.self, Event.self, Export.self, Stats.self, Purge.self])
+        subcommands: [Pull.self, Ack.self, Event.self, Export.self, Stats.self, Purge.self, Deliver.self])
 
     // MARK: - pull
 
@@ -53,6 +53,9 @@ struct QueueCommand: ParsableCommand {
         @Option(name: .long, help: "Most requests to pull (default: all waiting).")
         var limit: Int?
 
+        @Option(name: .long, help: "Seconds a pulled request stays reserved before it is offered again if not acknowledged (10 to 86400).")
+        var lease: Int = 900
+
         func run() throws {
             guard !service.isEmpty else {
                 printError("Indiquez le service à relever avec --service (par exemple --service etat-civil).")
@@ -76,7 +79,7 @@ struct QueueCommand: ParsableCommand {
             pulling: while limit.map({ written.count < $0 }) ?? true {
                 let batch: [SubmissionRecord]
                 do {
-                    batch = try database.pull(token: token, limit: min(50, (limit ?? .max) - written.count), lease: 900)
+                    batch = try database.pull(token: token, limit: min(50, (limit ?? .max) - written.count), lease: TimeInterval(lease))
                 } catch {
                     failure = "\(error)"
                     break

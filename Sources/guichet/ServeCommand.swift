@@ -30,6 +30,9 @@ struct ServeCommand: AsyncParsableCommand {
         try buildSite(root: site.rootURL, output: output, reports: site.rootURL.appendingPathComponent("reports"))
         let databasePath = queue.path(root: site.rootURL)
         let gateway = try openGateway(root: site.rootURL, databasePath: databasePath)
+        // Webhook notices every 10 s, RGPD purge every hour (Sources/Gateway/Background).
+        let background = BackgroundWork(site: gateway.site, queue: gateway.queue).start()
+        defer { background.cancel() }
         let server = PreviewServer(siteFolder: output.path, port: port, gateway: gateway, gatewayPrefix: gateway.site.prefix)
         try await server.run { port in
             printError("Aperçu du site et des formulaires : http://127.0.0.1:\(port)/ (Ctrl+C pour arrêter)")

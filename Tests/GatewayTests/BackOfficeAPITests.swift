@@ -17,6 +17,9 @@ final class TestClock: @unchecked Sendable {
 
     var now: Date { lock.withLock { current } }
     func advance(_ seconds: TimeInterval) { lock.withLock { current += seconds } }
+    /// Never behind `date` (a submission stored with the wall clock, on a loaded CI machine
+    /// possibly later than the clock's start).
+    func catchUp(to date: Date) { lock.withLock { current = max(current, date.addingTimeInterval(1)) } }
 }
 
 /// The back-office API on the demo site and a real SQLite file (GatewayFixture), with tokens
@@ -72,8 +75,10 @@ struct APIFixture {
     /// A request for the état civil, stored as the gateway would.
     func birthCertificateRequest() async throws -> StoredReceipt {
         let form = try #require(site.forms["acte-de-naissance"])
-        return try await queue.submit(NewSubmission(formID: form.id, formDigest: form.digest, serviceID: form.service, channel: .web,
-                                                    payloadJSON: #"{"nom":"Martin"}"#))
+        let stored = try await queue.submit(NewSubmission(formID: form.id, formDigest: form.digest, serviceID: form.service, channel: .web,
+                                                          payloadJSON: #"{"nom":"Martin"}"#))
+        clock.catchUp(to: stored.receivedAt)
+        return stored
     }
 }
 

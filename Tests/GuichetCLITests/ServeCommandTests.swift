@@ -31,7 +31,7 @@ import Testing
             let chunk = stderr.fileHandleForReading.availableData
             if chunk.isEmpty { break }
             seen += String(decoding: chunk, as: UTF8.self)
-            if let range = seen.range(of: "Aperçu du site : http://127.0.0.1:") {
+            if let range = seen.range(of: " : http://127.0.0.1:") {
                 port = Int(seen[range.upperBound...].prefix { $0.isNumber })
             }
         }
@@ -51,5 +51,26 @@ import Testing
         #expect(missingStatus == 404)
         #expect(missing.contains("<h1>Page introuvable</h1>"))
         #expect(try await get("/assets/guichet.css").0 == 200)
+
+        // The forms work: a submission through the preview server gets its receipt.
+        let (_, formPage) = try await get("/formulaires/contact/")
+        let marker = try #require(formPage.range(of: "name=\"guichet-version\" value=\""))
+        let digest = String(formPage[marker.upperBound...].prefix { $0 != "\"" })
+        let fields = [("guichet-formulaire", "contact"), ("guichet-version", digest), ("objet", "renseignement"),
+                      ("message", "Bonjour"), ("reponse", "par-courriel"), ("nom", "Martin"), ("prenom", "Léa"),
+                      ("adresse-voie", "1 rue A"), ("adresse-code-postal", "12345"), ("adresse-commune", "Brémonval"),
+                      ("courriel", "lea@example.org")]
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(listening)/guichet/formulaires/contact")!)
+        request.httpMethod = "POST"
+        request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+        request.httpBody = Data(fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }
+            .joined(separator: "&").utf8)
+        let (data, response) = try await URLSession.shared.data(for: request)  // follows the 303
+        let receipt = String(decoding: data, as: UTF8.self)
+        #expect((response as! HTTPURLResponse).statusCode == 200, "\(receipt.prefix(500))")
+        #expect(receipt.contains("Accusé d’enregistrement") && receipt.contains("Référence : <strong>"))
+        #expect(response.url?.path.hasPrefix("/guichet/suivi/") == true)
     }
 }
