@@ -20,13 +20,16 @@ public struct GatewayCore: GatewayHandler {
     /// The clock, replaceable in tests (receipt dates, validation of date bounds).
     let now: @Sendable () -> Date
     /// The back-office API's rate limits (API/, `<prefix>/api/v1/…`).
-    let apiState = BackOfficeAPIState()
+    let apiState: BackOfficeAPIState
 
+    /// - Parameter apiState: the back-office API's rate limits; CGI passes one that also counts
+    ///   calls in the database (`countsInDatabase`), since its process dies after each request.
     public init(site: GatewaySite, queue: SubmissionQueue, limits: GatewayLimits = GatewayLimits(),
-                now: @escaping @Sendable () -> Date = { Date() }) {
+                apiState: BackOfficeAPIState = BackOfficeAPIState(), now: @escaping @Sendable () -> Date = { Date() }) {
         self.site = site
         self.queue = queue
         self.limits = limits
+        self.apiState = apiState
         self.now = now
         pages = GatewayPages(site: site)
     }

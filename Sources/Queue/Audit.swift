@@ -34,6 +34,15 @@ extension SubmissionQueue {
         }
     }
 
+    /// Lines of the audit log for this token since `since`: every API call writes one, so this
+    /// is how many calls it made, whichever process served them.
+    public func auditCount(tokenID: Int64, since: Date) throws -> Int {
+        try read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit WHERE token_id = ? AND at >= ?",
+                             arguments: [tokenID, Timestamp.string(since)]) ?? 0
+        }
+    }
+
     /// The latest `limit` lines, newest first.
     public func auditLog(limit: Int = 100) throws -> [AuditEntry] {
         try read { db in

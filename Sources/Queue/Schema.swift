@@ -119,6 +119,11 @@ enum Schema {
                 CREATE INDEX outbox_due ON outbox (kind, next_attempt_at) WHERE next_attempt_at IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("v3") { db in
+            // Counting a token's recent calls (the API's rate limit when each request is its own
+            // process, as under CGI).
+            try db.execute(sql: "CREATE INDEX audit_token_at ON audit (token_id, at)")
+        }
         return migrator
     }()
 

@@ -16,7 +16,7 @@ struct QueueOptions: ParsableArguments {
 
 /// Loads the site folder and opens the queue; problems are French diagnostics and exit 2
 /// (configuration errors of the CLI contract).
-func openGateway(root: URL, databasePath: String) throws(ExitCode) -> GatewayCore {
+func openGateway(root: URL, databasePath: String, oneRequestPerProcess: Bool = false) throws(ExitCode) -> GatewayCore {
     let site: GatewaySite
     do {
         site = try GatewaySite.load(root: root)
@@ -29,7 +29,7 @@ func openGateway(root: URL, databasePath: String) throws(ExitCode) -> GatewayCor
         try FileManager.default.createDirectory(at: URL(fileURLWithPath: databasePath).deletingLastPathComponent(),
                                                 withIntermediateDirectories: true)
         let queue = try SubmissionQueue(path: databasePath)
-        return GatewayCore(site: site, queue: queue)
+        return GatewayCore(site: site, queue: queue, apiState: BackOfficeAPIState(countsInDatabase: oneRequestPerProcess))
     } catch {
         printError("\(databasePath): \(error)")
         throw ExitCode(2)
@@ -56,7 +56,7 @@ struct GatewayCommand: AsyncParsableCommand {
 
         func run() async throws {
             let root = site.rootURL
-            let gateway = try openGateway(root: root, databasePath: queue.path(root: root))
+            let gateway = try openGateway(root: root, databasePath: queue.path(root: root), oneRequestPerProcess: true)
             await CGIAdapter.run(handler: gateway)
         }
     }

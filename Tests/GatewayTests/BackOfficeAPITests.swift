@@ -480,6 +480,31 @@ func references(_ response: GatewayResponse) -> [String] {
         #expect(try fixture.queue.auditLog(limit: 500).filter { $0.outcome == "rate-limited" }.count == 1)
     }
 
+    /// Under CGI every request is a new process with full buckets: the limit is then counted
+    /// in the audit log, whichever process served the calls.
+    @Test func aTokenIsRateLimitedAcrossProcessesUnderCGI() async throws {
+        let fixture = try APIFixture()
+        let secret = try fixture.token(["etat-civil"])
+        let start = fixture.clock.now
+        func freshProcess(at offset: TimeInterval) async -> GatewayResponse {
+            // A new core each time, as a new CGI process: 1 call per second, 60 in a minute.
+            let core = GatewayCore(site: GatewayFixture.site, queue: fixture.queue,
+                                   apiState: BackOfficeAPIState(rate: 1, burst: 5, countsInDatabase: true),
+                                   now: { start.addingTimeInterval(offset) })
+            let head = HTTPRequest(method: .get, scheme: "http", authority: "127.0.0.1", path: "/guichet/api/v1/submissions?after=0",
+                                   headerFields: [.authorization: "Bearer \(secret)"])
+            return await core.handle(GatewayRequest(head: head))
+        }
+        for call in 0..<60 {
+            #expect(await freshProcess(at: Double(call) * 0.5).head.status == .ok, "call \(call)")
+        }
+        let limited = await freshProcess(at: 30.5)
+        #expect(limited.head.status == .tooManyRequests)
+        #expect(limited.head.headerFields[.retryAfter] == "60")
+        // A minute after the first calls, the oldest have left the window.
+        #expect(await freshProcess(at: 95).head.status == .ok)
+    }
+
     @Test func badParametersAreRefusedWith400() async throws {
         let fixture = try APIFixture()
         let secret = try fixture.token(["etat-civil"])

@@ -65,7 +65,13 @@ struct BackOfficeAPI {
         case .failure(let refusal): return refusal.response
         }
         // 2. How often.
-        if let wait = core.apiState.perToken.take(token.id, now: now) {
+        var limited = core.apiState.perToken.take(token.id, now: now)
+        if limited == nil, core.apiState.countsInDatabase,
+           let recent = try? queue.auditCount(tokenID: token.id, since: now.addingTimeInterval(-60)),
+           recent >= core.apiState.perMinute {
+            limited = 60
+        }
+        if let wait = limited {
             if core.apiState.throttledAudit.take(token.id, now: now) == nil {
                 try? queue.recordAudit(tokenID: token.id, action: "api", reference: nil, outcome: "rate-limited", at: now)
             }

@@ -43,7 +43,16 @@ public final class BackOfficeAPIState: Sendable {
     /// Audit lines for calls refused by the rate limit: 1 per second per token.
     let throttledAudit = RateLimiter(rate: 1, burst: 1)
 
-    public init(rate: Double = 20, burst: Double = 60) {
+    /// Also count the token's calls of the last minute in the queue's audit log, and refuse
+    /// beyond `rate` × 60. For CGI, where each request is a new process and the buckets above
+    /// always start full.
+    let countsInDatabase: Bool
+
+    public init(rate: Double = 20, burst: Double = 60, countsInDatabase: Bool = false) {
         perToken = RateLimiter(rate: rate, burst: burst)
+        self.countsInDatabase = countsInDatabase
     }
+
+    /// Most calls of one token in any minute, when counted in the database.
+    var perMinute: Int { Int(perToken.rate * 60) }
 }
