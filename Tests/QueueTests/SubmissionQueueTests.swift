@@ -279,3 +279,12 @@ import Testing
         }
     }
 }
+
+@Suite struct OutboxBodyTests {
+    /// The notice written by hand is the same JSON, byte for byte, as the general writer gives.
+    @Test func theHandWrittenNoticeIsTheSameJSON() throws {
+        for text in ["contact", "a\"b\\c\nd\u{1}é🏛️", ""] {
+            #expect(JSONText.quoted(text) == String(JSONText.array([text]).dropFirst().dropLast()), "\(text.debugDescription)")
+        }
+    }
+}
