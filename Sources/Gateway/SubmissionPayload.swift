@@ -9,12 +9,32 @@ import Rendering
 enum SubmissionPayload {
     /// `{"nom":"Martin","adresse":{"voie":…},"justificatif":[{"nom":"a.pdf","taille":1234,"type":"pdf"}]}`
     ///
-    /// Written by hand, keys in sorted order: Foundation's JSONSerialization (boxing, NSString
-    /// key sorting) was 27 % of the gateway's CPU under load (Benchmarks/gateway-vs-php.sh --perf).
+    /// Written with the API's own JSON writer (`APIJSON`), keys in sorted order: Foundation's
+    /// JSONSerialization (boxing, NSString key sorting) was 27 % of the gateway's CPU under load
+    /// (Benchmarks/gateway-vs-php.sh --perf).
     static func json(_ values: [String: NormalizedValue]) -> String {
-        var out = JSONWriter()
-        out.object(values.keys.sorted()) { key, out in out.value(values[key]!) }
-        return out.text
+        let object = APIJSON.object(values.keys.sorted().map { ($0, jsonValue(values[$0]!)) })
+        return String(decoding: object.bytes, as: UTF8.self)
+    }
+
+    static func jsonValue(_ value: NormalizedValue) -> APIJSON {
+        switch value {
+        case .text(let text): return .string(text)
+        case .list(let items): return .array(items.map(APIJSON.string))
+        case .number(let number):
+            let integral = number == number.rounded() && abs(number) < 9_007_199_254_740_992
+            return .number(integral ? String(Int64(number)) : "\(number)")
+        case .date(let date): return .string(date.iso)
+        case .flag(let flag): return .bool(flag)
+        case .address(let street, let complement, let postcode, let commune):
+            var members: [(String, APIJSON)] = [("code_postal", .string(postcode)), ("commune", .string(commune))]
+            if let complement { members.append(("complement", .string(complement))) }  // keys stay sorted
+            members.append(("voie", .string(street)))
+            return .object(members)
+        case .files(let files):
+            return .array(files.map { .object([("nom", .string($0.filename)), ("taille", .int($0.size)),
+                                              ("type", .string($0.detectedType ?? ""))]) })
+        }
     }
 
     /// What the citizen answered, labelled with the form's questions, in the form's order.
@@ -97,74 +117,3 @@ enum FrenchNumber {
     }
 }
 
-/// A minimal JSON writer (RFC 8259) for the payload's few shapes.
-struct JSONWriter {
-    var text = ""
-
-    mutating func object(_ keys: [String], _ member: (String, inout JSONWriter) -> Void) {
-        text += "{"
-        for (index, key) in keys.enumerated() {
-            if index > 0 { text += "," }
-            string(key)
-            text += ":"
-            member(key, &self)
-        }
-        text += "}"
-    }
-
-    mutating func string(_ value: String) {
-        text += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    text.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        text += "\""
-    }
-
-    mutating func number(_ value: Double) {
-        if value == value.rounded(), abs(value) < 9_007_199_254_740_992 { text += String(Int64(value)) } else { text += "\(value)" }
-    }
-
-    mutating func value(_ value: NormalizedValue) {
-        switch value {
-        case .text(let text): string(text)
-        case .list(let items):
-            text += "["
-            for (index, item) in items.enumerated() {
-                if index > 0 { text += "," }
-                string(item)
-            }
-            text += "]"
-        case .number(let number): self.number(number)
-        case .date(let date): string(date.iso)
-        case .flag(let flag): text += flag ? "true" : "false"
-        case .address(let street, let complement, let postcode, let commune):
-            var parts = ["code_postal": postcode, "commune": commune, "voie": street]
-            if let complement { parts["complement"] = complement }
-            object(parts.keys.sorted()) { key, out in out.string(parts[key]!) }
-        case .files(let files):
-            text += "["
-            for (index, file) in files.enumerated() {
-                if index > 0 { text += "," }
-                text += "{\"nom\":"
-                string(file.filename)
-                text += ",\"taille\":\(file.size),\"type\":"
-                string(file.detectedType ?? "")
-                text += "}"
-            }
-            text += "]"
-        }
-    }
-}

@@ -30,5 +30,7 @@ import Testing
         #expect(files.first?["nom"] as? String == "a\"b.pdf" && files.first?["taille"] as? Int == 12)
         #expect(object["clé \"bizarre\""] as? String == "x")
         #expect(json.hasPrefix("{\"adresse\":"), "keys in sorted order")
+        let withComplement = SubmissionPayload.json(["a": .address(street: "v", complement: "c", postcode: "p", commune: "m")])
+        #expect(withComplement == #"{"a":{"code_postal":"p","commune":"m","complement":"c","voie":"v"}}"#)
     }
 }
