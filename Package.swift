@@ -26,6 +26,8 @@ let package = Package(
                        providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // SMTP with STARTTLS and authentication (the e-mail notifications).
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
         .target(name: "CAtomicSwap"),
 
@@ -59,8 +61,11 @@ let package = Package(
             "GuichetModel", .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // E-mail to citizens: MIME encoding, SMTP/sendmail transports, the outbox sender. The
+        // messages themselves are composed by the gateway, which knows the site and its theme.
+        .target(name: "Notifications", dependencies: ["GuichetModel", "Queue", "CCurl"]),
         .target(name: "Gateway", dependencies: [
-            "GuichetModel", "ContentLoader", "FormKit", "Rendering", "Markdown", "Queue",
+            "GuichetModel", "ContentLoader", "FormKit", "Rendering", "Markdown", "Queue", "Notifications",
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         .target(name: "Transports", dependencies: [
@@ -73,7 +78,7 @@ let package = Package(
 
         // MARK: - CLI
         .executableTarget(name: "guichet", dependencies: [
-            "SiteBuilder", "Accessibility", "Gateway", "Queue", "Transports", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "SiteBuilder", "Accessibility", "Gateway", "Queue", "Notifications", "Transports", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // MARK: - Tests
@@ -84,6 +89,7 @@ let package = Package(
         .testTarget(name: "SiteBuilderTests", dependencies: ["SiteBuilder", "Rendering", "GuichetModel", "FormKit", "Accessibility"]),
         .testTarget(name: "AccessibilityTests", dependencies: ["Accessibility"], exclude: ["Fixtures"]),
         .testTarget(name: "QueueTests", dependencies: ["Queue", "GuichetModel"]),
+        .testTarget(name: "NotificationsTests", dependencies: ["Notifications", "Queue", "GuichetModel", "FormKit", "Rendering", "ContentLoader"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Queue", "FormKit", "Rendering", "GuichetModel", "ContentLoader", "Accessibility", "SiteBuilder",
                                                          .product(name: "HTTPTypes", package: "swift-http-types")]),
         .testTarget(name: "TransportsTests", dependencies: ["Transports", "Gateway",

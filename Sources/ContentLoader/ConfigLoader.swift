@@ -8,7 +8,7 @@ public enum ConfigLoader {
 
     public static func parse(_ text: String, file: String = fileName) throws(Diagnostic) -> SiteConfig {
         let root = try YAMLMapping.parse(text, file: file)
-        try root.rejectUnknownKeys(["authority", "base_url", "gateway_url", "accessibility", "dpo", "navigation", "services"],
+        try root.rejectUnknownKeys(["authority", "base_url", "gateway_url", "accessibility", "dpo", "navigation", "services", "mail"],
                                    context: "dans guichet.yaml")
 
         let authorityMap = try root.requiredMapping("authority", what: "La section « authority »", context: "(l’autorité qui publie le site)")
@@ -94,7 +94,72 @@ public enum ConfigLoader {
         }
         while gatewayURL.hasSuffix("/") { gatewayURL.removeLast() }
 
+        var mail: MailSettings?
+        if let map = try root.mapping("mail", what: "La section « mail »") {
+            mail = try parseMail(map, file: file)
+        }
+
         return SiteConfig(authority: authority, baseURL: baseURL, accessibility: status, dpo: dpo,
-                          navigation: navigation, services: services, gatewayURL: gatewayURL)
+                          navigation: navigation, services: services, gatewayURL: gatewayURL, mail: mail)
+    }
+
+    /// `mail:`: the sender address and one transport (smtp, sendmail or dossier).
+    static func parseMail(_ map: YAMLMapping, file: String) throws(Diagnostic) -> MailSettings {
+        let context = "dans « mail »"
+        try map.rejectUnknownKeys(["from", "transport", "smtp", "sendmail", "dossier"], context: context)
+        let from = try map.requiredString("from", context: "\(context) (l’adresse d’expédition, par exemple ne-pas-repondre@ville.fr)")
+        guard MailSettings.isPlausibleAddress(from) else {
+            throw Diagnostic(file: file, line: map.lineOf("from"), message:
+                "« from » doit être une adresse électronique seule, sans nom ni chevrons (par exemple ne-pas-repondre@ville.fr) : le nom affiché est celui de la collectivité.")
+        }
+        let kind = try map.requiredString("transport", context: "\(context) (smtp, sendmail ou dossier)")
+        let transport: MailSettings.Transport
+        switch kind {
+        case "smtp":
+            guard let relay = try map.mapping("smtp", what: "La section « smtp »") else {
+                throw Diagnostic(file: file, line: map.lineOf("transport"), message:
+                    "Avec « transport: smtp », ajoutez une section « smtp » avec au moins « url » (par exemple smtp://relais.ville.fr:587).")
+            }
+            transport = .smtp(try parseRelay(relay, file: file))
+        case "sendmail":
+            transport = .sendmail(path: try map.string("sendmail") ?? "/usr/sbin/sendmail")
+        case "dossier":
+            transport = .directory(path: try map.string("dossier") ?? "var/courriels")
+        default:
+            throw Diagnostic(file: file, line: map.lineOf("transport"), message:
+                "Le transport « \(kind) » n’existe pas : écrivez smtp, sendmail ou dossier.")
+        }
+        return MailSettings(from: from, transport: transport)
+    }
+
+    static func parseRelay(_ map: YAMLMapping, file: String) throws(Diagnostic) -> MailSettings.SMTPRelay {
+        let context = "dans « smtp »"
+        if map.node("password") != nil {
+            throw Diagnostic(file: file, line: map.lineOf("password"), message:
+                "Le mot de passe du relais ne s’écrit pas dans guichet.yaml (ce fichier est partagé) : mettez-le dans un fichier lisible du seul compte du guichet et indiquez son chemin dans « password_file », ou passez-le dans la variable d’environnement GUICHET_SMTP_PASSWORD.")
+        }
+        try map.rejectUnknownKeys(["url", "security", "username", "password_file", "ca_file"], context: context)
+        let url = try map.requiredString("url", context: "\(context) (par exemple smtp://relais.ville.fr:587)")
+        let isImplicitTLS = url.hasPrefix("smtps://")
+        guard isImplicitTLS || url.hasPrefix("smtp://") else {
+            throw Diagnostic(file: file, line: map.lineOf("url"), message:
+                "L’adresse du relais doit commencer par smtp:// (STARTTLS, port 587 ou 25) ou smtps:// (TLS, port 465).")
+        }
+        let security: MailSettings.SMTPRelay.Security
+        if let text = try map.string("security") {
+            guard let value = MailSettings.SMTPRelay.Security(rawValue: text) else {
+                throw Diagnostic(file: file, line: map.lineOf("security"), message:
+                    "« security » vaut starttls, tls ou aucune (et non « \(text) »).")
+            }
+            security = value
+        } else {
+            security = isImplicitTLS ? .tls : .starttls
+        }
+        if security == .tls && !isImplicitTLS || security != .tls && isImplicitTLS {
+            throw Diagnostic(file: file, line: map.lineOf("security"), message:
+                "« security: tls » va avec une adresse smtps:// (et smtps:// avec tls) : accordez les deux.")
+        }
+        return MailSettings.SMTPRelay(url: url, security: security, username: try map.string("username"),
+                                      passwordFile: try map.string("password_file"), caFile: try map.string("ca_file"))
     }
 }

@@ -145,7 +145,8 @@ public struct GatewayCore: GatewayHandler {
         let new = NewSubmission(formID: form.id, formDigest: form.digest, serviceID: form.service, channel: .web,
                                 payloadJSON: SubmissionPayload.json(result.values), attachments: attachments,
                                 // The RGPD notice's period, counted from today (purged by #6's `queue purge`).
-                                retentionDays: today.days(until: today.adding(form.privacy.retention)))
+                                retentionDays: today.days(until: today.adding(form.privacy.retention)),
+                                notifyEmail: MailRecipient.address(form: form, values: result.values, site: site))
         do {
             // Returns only once the transaction is committed (synchronous=FULL): no receipt
             // is ever given for a submission that a crash could lose.
@@ -222,7 +223,10 @@ public struct GatewayCore: GatewayHandler {
             var fields = HTTPFields()
             // The address holds the key: no other site may learn it from a link followed here.
             fields[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
-            return GatewayResponse(status: .ok, body: pages.receiptPage(record, trackingURL: origin + trackingURL(reference: reference, key: key)),
+            let mail = site.config.mail == nil ? nil : try queue.mailNotices(reference: reference)
+                .first { $0.template == "accuse-enregistrement" }
+            return GatewayResponse(status: .ok, body: pages.receiptPage(record, trackingURL: origin + trackingURL(reference: reference, key: key),
+                                                                        mail: mail),
                                    extraHeaders: fields)
         } catch {
             return GatewayResponse(status: .serviceUnavailable, body: pages.message(

@@ -52,7 +52,7 @@ struct GatewayPages: Sendable {
 
     // MARK: - The receipt
 
-    func receiptPage(_ record: SubmissionRecord, trackingURL: String) -> String {
+    func receiptPage(_ record: SubmissionRecord, trackingURL: String, mail: MailNotice? = nil) -> String {
         let form = site.forms[record.formID]
         let service = site.config.services.first { $0.id == record.serviceID }
             ?? Service(id: record.serviceID, name: site.config.authority.name, email: site.config.authority.email,
@@ -61,7 +61,7 @@ struct GatewayPages: Sendable {
         let procedure = form?.procedure
         let isDemande = procedure?.kind == .demande
         let silenceDate = isDemande ? procedure?.delay.map { received.date.adding($0) } : nil
-        let receipt = ReceiptView(
+        var receipt = ReceiptView(
             reference: record.reference, receivedAt: received.french, receivedAtISO: received.iso8601,
             formTitle: form?.title ?? record.formID, formURL: site.frame.published(SitePaths.formURL(record.formID)),
             channel: GatewayWording.channel(record.channel), service: ReceiptView.ServiceView(service), kind: procedure?.kind,
@@ -77,6 +77,7 @@ struct GatewayPages: Sendable {
             answers: SubmissionPayload.answers(payloadJSON: record.payloadJSON, form: form),
             files: SubmissionPayload.files(payloadJSON: record.payloadJSON, form: form),
             trackingURL: trackingURL)
+        receipt.mailNotice = mail.map(GatewayWording.mailNotice)
         let title = "Accusé d’enregistrement"
         var view = site.frame.pageView(
             title: title, url: site.prefix + "/suivi/" + record.reference, description: nil,
@@ -133,6 +134,18 @@ enum GatewayWording {
         case "refusee": return "décision défavorable"
         case "sans-suite": return "classée sans suite"
         default: return status
+        }
+    }
+
+    /// The sentence of the receipt page about its e-mailed copy.
+    static func mailNotice(_ notice: MailNotice) -> String {
+        switch notice.state {
+        case let .delivered(at):
+            return "Une copie de cet accusé d’enregistrement vous a été envoyée par courriel le \(ParisDateTime(at).french)."
+        case .pending:
+            return "Une copie de cet accusé d’enregistrement va vous être envoyée par courriel ; elle peut mettre quelque temps à arriver. En attendant, cette page en tient lieu."
+        case .abandoned:
+            return "La copie de cet accusé d’enregistrement n’a pas pu vous être envoyée par courriel (l’adresse indiquée a été refusée ou n’a pas pu être jointe). Cette page en tient lieu : gardez son adresse ou imprimez-la."
         }
     }
 

@@ -46,7 +46,8 @@ public struct GatewaySite: Sendable {
         diagnostics += problems
         var theme: Theme?
         do {
-            theme = try Theme.load(root: root, requiring: Theme.requiredTemplates + Theme.gatewayTemplates)
+            theme = try Theme.load(root: root, requiring: Theme.requiredTemplates + Theme.gatewayTemplates
+                                   + (config.mail == nil ? [] : Theme.mailTemplates))
         } catch {
             diagnostics.append(error)
         }

@@ -10,10 +10,12 @@ public struct SiteConfig: Sendable, Equatable {
     /// Path (or absolute URL) where the gateway receives forms: a form posts to
     /// `gatewayURL + "/formulaires/<id>"`.
     public var gatewayURL: String
+    /// E-mail to citizens; nil: none is sent.
+    public var mail: MailSettings?
 
     public init(authority: Authority, baseURL: String, accessibility: AccessibilityStatus,
                 dpo: DataProtectionOfficer, navigation: [NavigationEntry], services: [Service],
-                gatewayURL: String = "/guichet") {
+                gatewayURL: String = "/guichet", mail: MailSettings? = nil) {
         self.authority = authority
         self.baseURL = baseURL
         self.accessibility = accessibility
@@ -21,6 +23,7 @@ public struct SiteConfig: Sendable, Equatable {
         self.navigation = navigation
         self.services = services
         self.gatewayURL = gatewayURL
+        self.mail = mail
     }
 
     public func service(id: String) -> Service? { services.first { $0.id == id } }

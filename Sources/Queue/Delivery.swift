@@ -300,9 +300,11 @@ extension SubmissionQueue {
             }
             try db.execute(sql: "INSERT INTO events (submission_id, kind, at, message, data) VALUES (?, ?, ?, CAST(? AS TEXT), CAST(? AS TEXT))",
                            arguments: [id, kind.rawValue, stamp, message.map(Store.text), data.map(Store.text)])
+            let eventID = db.lastInsertedRowID
             if kind != .message {
                 try db.execute(sql: "UPDATE submissions SET status = ? WHERE id = ?", arguments: [kind.rawValue, id])
             }
+            try MailOutbox.queueEvent(db, submissionID: id, reference: canonical, eventID: eventID, at: stamp)
             try Self.audit(db, token: token, action: "event", reference: canonical, outcome: kind.rawValue, at: stamp)
             return .stored(EventRecord(kind: kind.rawValue, at: Timestamp.date(stamp) ?? at, message: message, data: data))
         }

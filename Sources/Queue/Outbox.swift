@@ -125,21 +125,30 @@ extension SubmissionQueue {
     /// The item was delivered (webhook: a 2xx answer).
     public func outboxDelivered(id: Int64, now: Date = Date()) throws {
         try write { db in
-            try db.execute(sql: "UPDATE outbox SET delivered_at = ?, next_attempt_at = NULL, last_error = NULL WHERE id = ?",
-                           arguments: [Timestamp.string(now), id])
+            // A mail's body holds the tracking key of its receipt: the key goes once delivered.
+            try db.execute(sql: """
+                UPDATE outbox SET delivered_at = ?, next_attempt_at = NULL, last_error = NULL,
+                                  body = CASE kind WHEN 'mail' THEN json_remove(body, '$.cle') ELSE body END
+                WHERE id = ?
+                """, arguments: [Timestamp.string(now), id])
         }
     }
 
     /// The attempt failed with `error` (a short French or technical text, no personal data;
-    /// cut at 500 characters). Returns when it will be tried again, nil if given up.
+    /// cut at 500 characters). Returns when it will be tried again, nil if given up: after
+    /// `OutboxPolicy.maximumAttempts`, or at once when `permanent` (an address the relay
+    /// refuses).
     @discardableResult
-    public func outboxFailed(id: Int64, error: String, now: Date = Date()) throws -> Date? {
+    public func outboxFailed(id: Int64, error: String, permanent: Bool = false, now: Date = Date()) throws -> Date? {
         try write { db in
             guard let attempts = try Int.fetchOne(db, sql: "SELECT attempts FROM outbox WHERE id = ?", arguments: [id]) else { return nil }
-            let next: Int64? = attempts >= OutboxPolicy.maximumAttempts ? nil
+            let next: Int64? = attempts >= OutboxPolicy.maximumAttempts || permanent ? nil
                 : Timestamp.milliseconds(now) + Int64(OutboxPolicy.delay(afterAttempts: attempts) * 1000)
-            try db.execute(sql: "UPDATE outbox SET next_attempt_at = ?, last_error = CAST(? AS TEXT) WHERE id = ?",
-                           arguments: [next, Store.text(String(error.prefix(500))), id])
+            try db.execute(sql: """
+                UPDATE outbox SET next_attempt_at = ?, last_error = CAST(? AS TEXT),
+                                  body = CASE WHEN ? IS NULL AND kind = 'mail' THEN json_remove(body, '$.cle') ELSE body END
+                WHERE id = ?
+                """, arguments: [next, Store.text(String(error.prefix(500))), next, id])
             return next.map { Timestamp.date(milliseconds: $0) }
         }
     }

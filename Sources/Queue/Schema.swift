@@ -124,6 +124,16 @@ enum Schema {
             // process, as under CGI).
             try db.execute(sql: "CREATE INDEX audit_token_at ON audit (token_id, at)")
         }
+        migrator.registerMigration("v4") { db in
+            // E-mail to the citizen (issue 7): the address the receipts and status changes go
+            // to, erased with the rest at the end of the retention period. The messages
+            // themselves are outbox rows of kind 'mail', written in the transaction of the
+            // submission or event they announce.
+            try db.execute(sql: """
+                ALTER TABLE submissions ADD COLUMN notify_email TEXT;
+                CREATE INDEX outbox_reference ON outbox (reference) WHERE reference IS NOT NULL;
+                """)
+        }
         return migrator
     }()
 

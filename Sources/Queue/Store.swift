@@ -90,8 +90,9 @@ final class Store: Sendable {
         // The transaction holds the write lock, so a reference that went in is unique.
         let insertSubmission = try db.cachedStatement(sql: """
             INSERT INTO submissions
-                (reference, form_id, form_digest, service_id, channel, received_at, payload, key_hash, retention_days)
-            VALUES (?, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), ?, ?, CAST(? AS TEXT), ?, ?)
+                (reference, form_id, form_digest, service_id, channel, received_at, payload, key_hash, retention_days,
+                 notify_email)
+            VALUES (?, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), ?, ?, CAST(? AS TEXT), ?, ?, CAST(? AS TEXT))
             ON CONFLICT (reference) DO NOTHING
             """)
         var reference = ""
@@ -100,7 +101,7 @@ final class Store: Sendable {
             try insertSubmission.execute(arguments: [
                 reference, text(item.formID), text(item.formDigest), text(item.serviceID),
                 item.channel.rawValue, receivedAt, text(item.payloadJSON),
-                Data(TrackingKey.hash(trackingKey)), item.retentionDays,
+                Data(TrackingKey.hash(trackingKey)), item.retentionDays, item.notifyEmail.map(text),
             ])
             if db.changesCount == 1 { break }
             if attempt == referenceAttempts {
@@ -129,6 +130,11 @@ final class Store: Sendable {
 
         // The "new submission" notices of the webhooks, committed with the submission itself.
         try Outbox.announce(db, reference: reference, submission: item, receivedAt: receivedAt, milliseconds: milliseconds)
+        // The citizen's *accusé d'enregistrement* by e-mail, committed with the submission too.
+        if item.notifyEmail != nil {
+            try MailOutbox.queueRegistration(db, reference: reference, trackingKey: trackingKey,
+                                             receivedAt: receivedAt, milliseconds: milliseconds)
+        }
 
         return StoredReceipt(reference: reference, trackingKey: trackingKey,
                              receivedAt: Timestamp.date(milliseconds: milliseconds))

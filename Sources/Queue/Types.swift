@@ -28,9 +28,13 @@ public struct NewSubmission: Sendable, Equatable {
     public var attachments: [NewAttachment]
     /// Days the request is kept after receipt (RGPD); nil: the form declares no limit here.
     public var retentionDays: Int?
+    /// The citizen's e-mail address when e-mail is on: the *accusé d'enregistrement* is
+    /// queued for it in the same transaction, and so is every later status change.
+    public var notifyEmail: String?
 
     public init(formID: String, formDigest: String, serviceID: String, channel: Channel,
-                payloadJSON: String, attachments: [NewAttachment] = [], retentionDays: Int? = nil) {
+                payloadJSON: String, attachments: [NewAttachment] = [], retentionDays: Int? = nil,
+                notifyEmail: String? = nil) {
         self.formID = formID
         self.formDigest = formDigest
         self.serviceID = serviceID
@@ -38,6 +42,7 @@ public struct NewSubmission: Sendable, Equatable {
         self.payloadJSON = payloadJSON
         self.attachments = attachments
         self.retentionDays = retentionDays
+        self.notifyEmail = notifyEmail
     }
 }
 

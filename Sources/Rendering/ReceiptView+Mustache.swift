@@ -28,6 +28,7 @@ extension ReceiptView: MustacheParent {
         case "files": return files
         case "hasFiles": return hasFiles
         case "trackingURL": return trackingURL
+        case "mailNotice": return mailNotice.map { $0 as Any }
         default: return nil
         }
     }

@@ -34,6 +34,9 @@ public struct ReceiptView: Sendable {
     public var hasFiles: Bool
     /// The address of this page (with its key), for the citizen to keep.
     public var trackingURL: String
+    /// What became of the e-mailed *accusé d'enregistrement* (sent, on its way, refused); nil
+    /// when the site sends no e-mail or the form had no address.
+    public var mailNotice: String?
 
     public struct ServiceView: Sendable {
         public var name: String
@@ -99,13 +102,7 @@ public struct ReceiptView: Sendable {
         self.formURL = formURL
         self.channel = channel
         self.service = service
-        switch kind {
-        case .signalement: noun = "signalement"
-        case .reclamation: noun = "réclamation"
-        case .information: noun = "message"
-        case .demande, nil: noun = "demande"
-        }
-        registered = kind == .signalement || kind == .information ? "enregistré" : "enregistrée"
+        (noun, registered) = Self.nouns(kind)
         isDemande = kind == .demande
         self.acknowledgementDue = acknowledgementDue
         silenceMeansAcceptance = isDemande && implicitDecision == .acceptation && silenceDate != nil
@@ -120,6 +117,21 @@ public struct ReceiptView: Sendable {
         self.files = files
         hasFiles = !files.isEmpty
         self.trackingURL = trackingURL
+    }
+}
+
+extension ReceiptView {
+    /// How a page or an e-mail names what was sent ("demande", "signalement"…) and the
+    /// participle agreeing with it ("enregistrée", "enregistré").
+    public static func nouns(_ kind: Procedure.Kind?) -> (noun: String, registered: String) {
+        let noun: String
+        switch kind {
+        case .signalement: noun = "signalement"
+        case .reclamation: noun = "réclamation"
+        case .information: noun = "message"
+        case .demande, nil: noun = "demande"
+        }
+        return (noun, kind == .signalement || kind == .information ? "enregistré" : "enregistrée")
     }
 }
 

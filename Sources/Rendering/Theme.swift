@@ -11,6 +11,8 @@ public struct Theme: Sendable {
     public static let requiredTemplates = ["layout", "page", "sitemap", "not-found", "form", "form-field"]
     /// What the gateway needs on top: the receipt (accusé d'enregistrement) and short messages.
     public static let gatewayTemplates = ["receipt", "message"]
+    /// E-mail to citizens: the HTML part and the plain-text part.
+    public static let mailTemplates = ["mail", "mail-text"]
 
     let library: MustacheLibrary
     /// Asset files relative to `Theme/assets/` (published under `/assets/`).
@@ -60,6 +62,12 @@ public struct Theme: Sendable {
     /// The HTML of a form (the gateway shows it again, with errors, through this same call).
     public func renderForm(_ form: FormView) -> String {
         library.render(["form": form], withTemplate: "form") ?? ""
+    }
+
+    /// The two parts of an e-mail: plain text (`mail-text`, which should start with
+    /// `{{% CONTENT_TYPE: TEXT}}` so nothing is HTML-escaped) and HTML (`mail`).
+    public func renderMail(_ view: MailView) -> (text: String, html: String) {
+        (library.render(view, withTemplate: "mail-text") ?? "", library.render(view, withTemplate: "mail") ?? "")
     }
 
     /// Renders `template` as the body of `layout`: the page-specific part first, then the frame

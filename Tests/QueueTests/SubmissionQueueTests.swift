@@ -70,7 +70,7 @@ import Testing
         var references: [String] = []
         for round in 0..<3 {
             let queue = try SubmissionQueue(path: folder.path())
-            #expect(try queue.strings("SELECT identifier FROM grdb_migrations ORDER BY identifier") == ["v1", "v2", "v3"])
+            #expect(try queue.strings("SELECT identifier FROM grdb_migrations ORDER BY identifier") == ["v1", "v2", "v3", "v4"])
             #expect(try queue.count() == round)
             references.append(try await queue.submit(Sample.submission(round)).reference)
         }

@@ -145,7 +145,8 @@ extension BackOfficeAPI {
         }
         let new = NewSubmission(formID: form.id, formDigest: form.digest, serviceID: form.service, channel: channel,
                                 payloadJSON: SubmissionPayload.json(result.values), attachments: [],
-                                retentionDays: today.days(until: today.adding(form.privacy.retention)))
+                                retentionDays: today.days(until: today.adding(form.privacy.retention)),
+                                notifyEmail: MailRecipient.address(form: form, values: result.values, site: core.site))
         do {
             let stored = try await queue.submit(new, token: token)
             var fields = HTTPFields()

@@ -1,11 +1,14 @@
 import Dispatch
 import Foundation
 import GuichetModel
+import Notifications
 import Queue
 
 /// The gateway's work outside requests, started with `guichet gateway fastcgi` and
 /// `guichet serve` and cancelled with them:
-/// - every `webhookInterval` seconds, one `WebhookSender` pass (the outbox's due notices);
+/// - every `webhookInterval` seconds, one `WebhookSender` pass (the outbox's due notices) and,
+///   when e-mail is on, one `MailSender` pass (the citizens' e-mails) on a thread of its own
+///   (a slow relay must not hold the webhooks or the purge back);
 /// - every `purgeInterval` seconds (the first time `firstPurgeDelay` after the start), the
 ///   RGPD purge of requests past their retention, with the form kinds of the site.
 ///
@@ -18,19 +21,21 @@ public final class BackgroundWork: Sendable {
     public let firstPurgeDelay: TimeInterval
     let queue: SubmissionQueue
     let sender: WebhookSender
+    let mailSender: MailSender?
     let nonDemandeForms: Set<String>
     let clock: @Sendable () -> Date
     let log: @Sendable (String) -> Void
 
     public init(site: GatewaySite, queue: SubmissionQueue, webhookInterval: TimeInterval = 10,
                 purgeInterval: TimeInterval = 3600, firstPurgeDelay: TimeInterval = 60,
-                sender: WebhookSender? = nil, clock: @escaping @Sendable () -> Date = { Date() },
+                sender: WebhookSender? = nil, mailSender: MailSender? = nil, clock: @escaping @Sendable () -> Date = { Date() },
                 log: @escaping @Sendable (String) -> Void = BackgroundLog.standardError) {
         self.queue = queue
         self.webhookInterval = max(0.05, webhookInterval)
         self.purgeInterval = max(1, purgeInterval)
         self.firstPurgeDelay = max(0, firstPurgeDelay)
         self.sender = sender ?? WebhookSender(queue: queue, clock: clock, log: log)
+        self.mailSender = mailSender
         nonDemandeForms = Self.nonDemandeForms(of: site)
         self.clock = clock
         self.log = log
@@ -53,7 +58,9 @@ public final class BackgroundWork: Sendable {
         let start = ContinuousClock.now
         var nextPurge = start + .milliseconds(Int64(firstPurgeDelay * 1000))
         var failingSince: ContinuousClock.Instant?
+        let mail = mailSender.map { MailLoop(sender: $0, log: log) }
         while !Task.isCancelled {
+            mail?.startPassIfIdle()
             do {
                 _ = try await sender.runOnce()
                 if failingSince != nil {
@@ -105,6 +112,63 @@ public final class BackgroundWork: Sendable {
         let seconds = Int(interval.rounded())
         return "\(seconds) seconde\(seconds > 1 ? "s" : "")"
     }
+}
+
+/// Runs `MailSender` passes one after the other on a thread of their own: a pass may wait on a
+/// slow relay for a minute, and the loop's other work goes on meanwhile. A tick that finds the
+/// previous pass still running starts none.
+final class MailLoop: Sendable {
+    let sender: MailSender
+    let log: @Sendable (String) -> Void
+    let running = ManagedFlag()
+    let relayDown = ManagedFlag()
+    static let thread = DispatchQueue(label: "guichet.courriels", qos: .utility)
+
+    init(sender: MailSender, log: @escaping @Sendable (String) -> Void) {
+        self.sender = sender
+        self.log = log
+    }
+
+    func startPassIfIdle() {
+        guard running.setIfClear() else { return }
+        Self.thread.async { [self] in
+            defer { running.clear() }
+            do {
+                let report = try sender.runOnce()
+                // Logged once per outage, not at every pass.
+                if report.interrupted && report.sent == 0 {
+                    if relayDown.setIfClear() {
+                        log("Courriels : le relais ne les accepte pas pour le moment ; ils restent dans la file et seront envoyés dès qu’il répondra.")
+                    }
+                } else if report.sent > 0 && !report.interrupted, relayDown.isSet {
+                    relayDown.clear()
+                    log("Courriels : le relais répond de nouveau, les envois reprennent.")
+                }
+            } catch {
+                if relayDown.setIfClear() {
+                    log("Courriels : passage impossible : \(error)")
+                }
+            }
+        }
+    }
+}
+
+/// A flag several threads set and clear.
+final class ManagedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+
+    /// Sets the flag; false if it was already set.
+    func setIfClear() -> Bool {
+        lock.withLock {
+            if value { return false }
+            value = true
+            return true
+        }
+    }
+
+    func clear() { lock.withLock { value = false } }
+    var isSet: Bool { lock.withLock { value } }
 }
 
 /// Helpers of the background work.

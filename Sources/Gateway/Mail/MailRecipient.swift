@@ -1,0 +1,18 @@
+import Foundation
+import FormKit
+import GuichetModel
+
+/// Whose address a request's e-mails go to: the citizen's own, never a third party's. That is
+/// the `courriel` field that `identification:` adds (CRPA R112-9-1), or else the first e-mail
+/// field marked `autocomplete: email` (the person filling the form in; a field about someone
+/// else would not carry that token). None: no e-mail for this request.
+enum MailRecipient {
+    static func address(form: FormDefinition, values: [String: NormalizedValue], site: GatewaySite) -> String? {
+        guard site.config.mail != nil else { return nil }
+        let fields = form.fields.filter { $0.kind == .email }
+        guard let field = fields.first(where: { $0.id == "courriel" }) ?? fields.first(where: { $0.autocomplete == "email" }),
+              case let .text(address)? = values[field.id] else { return nil }
+        let trimmed = address.trimmingCharacters(in: .whitespaces)
+        return MailSettings.isPlausibleAddress(trimmed) ? trimmed : nil
+    }
+}

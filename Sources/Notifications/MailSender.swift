@@ -1,0 +1,104 @@
+import Foundation
+import Queue
+
+/// Turns a queued e-mail into a message (the gateway's `MailComposer` does it with the site's
+/// configuration and `Theme/`).
+public protocol MailComposing: Sendable {
+    /// The envelope sender (bounces go there): the `from` of `guichet.yaml`.
+    var envelopeSender: String { get }
+    func message(for job: MailJob) throws -> MailMessage
+}
+
+/// What one pass of the sender did.
+public struct MailPassReport: Sendable, Equatable {
+    public var sent = 0
+    /// Temporary failures: tried again later, with backoff.
+    public var deferred = 0
+    /// Given up: the relay refused the address for good, the request was purged meanwhile, or
+    /// too many attempts failed.
+    public var abandoned = 0
+    /// The pass stopped early because the relay failed temporarily: the other e-mails wait
+    /// for the next pass without an attempt counted against them.
+    public var interrupted = false
+
+    public init() {}
+}
+
+/// Sends the outbox's e-mails, one at a time: claim one (a committed claim, so another sender
+/// leaves it alone), render it, hand it to the transport, record the outcome, then the next.
+/// One at a time so that a sender killed mid-batch has at most one message whose fate is
+/// unknown (handed over but not recorded); that one comes back after its claim expires and
+/// goes out again with the same Message-ID. Everything else is sent exactly once.
+public final class MailSender: Sendable {
+    let queue: SubmissionQueue
+    let composer: any MailComposing
+    let transport: any MailTransport
+    /// How long a claimed e-mail is left alone by other senders (this one may be stuck on a
+    /// slow relay: longer than the transport's timeout).
+    let claim: TimeInterval
+    let clock: @Sendable () -> Date
+    let log: @Sendable (String) -> Void
+
+    public init(queue: SubmissionQueue, composer: any MailComposing, transport: any MailTransport,
+                claim: TimeInterval = 300, clock: @escaping @Sendable () -> Date = { Date() },
+                log: @escaping @Sendable (String) -> Void) {
+        self.queue = queue
+        self.composer = composer
+        self.transport = transport
+        self.claim = claim
+        self.clock = clock
+        self.log = log
+    }
+
+    /// Sends what is due, at most `limit` messages. Throws only when the database fails.
+    public func runOnce(limit: Int = 200) throws -> MailPassReport {
+        var report = MailPassReport()
+        for _ in 0..<max(1, limit) {
+            guard let item = try queue.claimOutbox(kind: "mail", now: clock(), limit: 1, claim: claim).first else { break }
+            let reference = item.reference ?? "?"
+            guard let job = try queue.mailJob(for: item) else {
+                try queue.outboxFailed(id: item.id, error: "plus rien à envoyer : demande effacée, sans adresse ou événement disparu",
+                                       permanent: true, now: clock())
+                report.abandoned += 1
+                continue
+            }
+            let bytes: [UInt8]
+            do {
+                bytes = try MIMEEncoder.encode(try composer.message(for: job))
+            } catch {
+                try queue.outboxFailed(id: item.id, error: "courriel impossible à composer : \(error)", permanent: true, now: clock())
+                log("Courriel de la demande \(reference) abandonné : il n’a pas pu être composé (\(error)).")
+                report.abandoned += 1
+                continue
+            }
+            let failure: MailTransportError?
+            do {
+                try transport.send(bytes, envelope: MailEnvelope(sender: composer.envelopeSender, recipients: [job.recipient]))
+                failure = nil
+            } catch {
+                failure = error
+            }
+            guard let failure else {
+                try queue.outboxDelivered(id: item.id, now: clock())
+                report.sent += 1
+                continue
+            }
+            if failure.isPermanent {
+                try queue.outboxFailed(id: item.id, error: failure.detail, permanent: true, now: clock())
+                log("Courriel de la demande \(reference) abandonné : \(failure.detail)")
+                report.abandoned += 1
+                continue
+            }
+            if try queue.outboxFailed(id: item.id, error: failure.detail, now: clock()) == nil {
+                log("Courriel de la demande \(reference) abandonné après \(item.attempts) essais : \(failure.detail)")
+                report.abandoned += 1
+            } else {
+                report.deferred += 1
+            }
+            // The relay is down or busy: the others would fail the same way.
+            report.interrupted = true
+            break
+        }
+        return report
+    }
+}
