@@ -50,6 +50,12 @@ public final class MailSender: Sendable {
         self.log = log
     }
 
+    /// The same sender with another claim duration.
+    public convenience init(copying other: MailSender, claim: TimeInterval) {
+        self.init(queue: other.queue, composer: other.composer, transport: other.transport, claim: claim,
+                  clock: other.clock, log: other.log)
+    }
+
     /// Sends what is due, at most `limit` messages. Throws only when the database fails.
     public func runOnce(limit: Int = 200) throws -> MailPassReport {
         var report = MailPassReport()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Gateway
+import Notifications
 import Queue
 import Transports
 
@@ -81,6 +82,8 @@ struct GatewayCommand: AsyncParsableCommand {
         @Option(name: .long, help: "Address to bind with --port (default 127.0.0.1).")
         var host: String = "127.0.0.1"
 
+        @OptionGroup var mail: MailOptions
+
         func validate() throws {
             guard (socket == nil) != (port == nil) else { throw ValidationError("Give exactly one of --socket PATH or --port N.") }
             if let port, !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535.") }
@@ -89,6 +92,7 @@ struct GatewayCommand: AsyncParsableCommand {
         func run() async throws {
             let root = site.rootURL
             let gateway = try openGateway(root: root, databasePath: queue.path(root: root))
+            let mailSender = try makeMailSender(gateway: gateway, root: root, smtp: mail.smtp)
             let server = FastCGIServer(handler: gateway)
             let (socket, port, host) = (socket, port, host)
             let serving = Task {
@@ -102,8 +106,8 @@ struct GatewayCommand: AsyncParsableCommand {
             // (their commits included), remove the socket, exit 0.
             let stop = StopSignals { serving.cancel() }
             defer { stop.cancel() }
-            // Webhook notices every 10 s, RGPD purge every hour (Sources/Gateway/Background).
-            let background = BackgroundWork(site: gateway.site, queue: gateway.queue).start()
+            // Webhook notices and e-mails every 10 s, RGPD purge every hour (Sources/Gateway/Background).
+            let background = BackgroundWork(site: gateway.site, queue: gateway.queue, mailSender: mailSender).start()
             defer { background.cancel() }
             try await serving.value
             background.cancel()

@@ -9,7 +9,7 @@ struct Guichet: AsyncParsableCommand {
         discussion: """
         Exit codes: 0 success, 1 findings or validation failure, 2 usage or configuration error.
         """,
-        subcommands: [BuildCommand.self, CheckCommand.self, ServeCommand.self, GatewayCommand.self, QueueCommand.self, TokenCommand.self])
+        subcommands: [BuildCommand.self, CheckCommand.self, ServeCommand.self, GatewayCommand.self, QueueCommand.self, TokenCommand.self, MailCommand.self])
 
     /// Same as ArgumentParser's, except that usage errors exit with 2 (the CLI contract of
     /// DESIGN.md, which scripts and CI rely on) instead of sysexits' 64.
