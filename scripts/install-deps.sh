@@ -37,6 +37,9 @@ if [ "${1:-}" = "--test" ]; then
   # against docs/openapi.yaml, and generated requests. Pinned: their checks change between versions.
   "$py" -c "import openapi_core, schemathesis" 2>/dev/null || \
     "$py" -m pip install -q --disable-pip-version-check openapi-core==0.23.1 schemathesis==4.32.5
+  # A real SMTP server on loopback for the e-mail tests (Tests/NotificationsTests/Support/smtp_server.py).
+  "$py" -c "import aiosmtpd" 2>/dev/null || \
+    "$py" -m pip install -q --disable-pip-version-check aiosmtpd==1.4.6
   # axe-core ships inside this wheel; we only need its axe.min.js.
   axe=".build-tools/axe.min.js"
   if [ ! -s "$axe" ]; then

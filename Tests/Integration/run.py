@@ -4,7 +4,7 @@
     python3 Tests/Integration/run.py [--binary .build/debug/guichet] [--keep] [TEST ...]
 
 TEST is a module name without its test_ prefix (nginx_fastcgi, lighttpd_cgi, apache, browser,
-cgi_fcgi, durability, openapi); default: all. Each test starts its own servers on 127.0.0.1 (random
+cgi_fcgi, durability, openapi, mail); default: all. Each test starts its own servers on 127.0.0.1 (random
 free ports) in one temporary folder, as the current user (root too), and stops them at the end,
 even on failure. The web servers' configurations are the files of docs/deploiement/, filled in
 with the test's paths and ports. One line per test, then "N passed, N failed"; exit 1 on any
@@ -12,7 +12,7 @@ failure. --keep leaves the temporary folder (logs, configurations, databases) fo
 
 Called by `make integration` (part of `make test`). Needs what scripts/install-deps.sh --test
 installs (nginx-light, lighttpd, apache2-bin, libfcgi-bin, chromium, chromium-driver, selenium,
-openssl, openapi-core, schemathesis) and a built guichet binary.
+openssl, openapi-core, schemathesis, aiosmtpd) and a built guichet binary.
 """
 
 import argparse
@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import support  # noqa: E402
 
-TESTS = ["nginx_fastcgi", "lighttpd_cgi", "apache", "browser", "cgi_fcgi", "durability", "openapi"]
+TESTS = ["nginx_fastcgi", "lighttpd_cgi", "apache", "browser", "cgi_fcgi", "durability", "openapi", "mail"]
 
 
 def main():
