@@ -54,7 +54,7 @@ import Testing
 
     @Test func unknownTopLevelKey() {
         #expect(failure(Self.valid + "\ntheme: bleu\n") ==
-            "guichet.yaml:25: La clé « theme » n’est pas reconnue dans guichet.yaml. Clés possibles : authority, base_url, gateway_url, accessibility, dpo, navigation, services.")
+            "guichet.yaml:25: La clé « theme » n’est pas reconnue dans guichet.yaml. Clés possibles : authority, base_url, gateway_url, accessibility, dpo, navigation, services, mail.")
     }
 
     @Test func baseURLMustBeAbsolute() {
