@@ -63,6 +63,11 @@ public struct MailNotice: Sendable, Equatable {
     /// "accuse-enregistrement" or "evenement".
     public var template: String
     public var state: State
+
+    public init(template: String, state: State) {
+        self.template = template
+        self.state = state
+    }
 }
 
 extension SubmissionQueue {
