@@ -72,5 +72,21 @@ import Testing
         #expect((response as! HTTPURLResponse).statusCode == 200, "\(receipt.prefix(500))")
         #expect(receipt.contains("Accusé d’enregistrement") && receipt.contains("Référence : <strong>"))
         #expect(response.url?.path.hasPrefix("/guichet/suivi/") == true)
+
+        // Its accusé d'enregistrement is "e-mailed" into var/courriels/ (the preview sends
+        // nothing), with the link back to this preview.
+        let mailFolder = root.appendingPathComponent("var/courriels")
+        var mails: [String] = []
+        let mailDeadline = Date().addingTimeInterval(30)
+        while mails.isEmpty, Date() < mailDeadline {
+            mails = ((try? FileManager.default.contentsOfDirectory(atPath: mailFolder.path)) ?? []).filter { $0.hasSuffix(".eml") }
+            if mails.isEmpty { try await Task.sleep(for: .milliseconds(200)) }
+        }
+        let mailFile = try #require(mails.first, "no e-mail written in \(mailFolder.path)")
+        let mail = try String(contentsOf: mailFolder.appendingPathComponent(mailFile), encoding: .utf8)
+        let reference = try #require(response.url?.path.split(separator: "/").last.map(String.init))
+        #expect(mail.contains("To: lea@example.org"))
+        #expect(mail.contains("Subject: =?UTF-8?") && mail.contains(reference), "subject encoded; the reference in the message")
+        #expect(mail.contains("http://127.0.0.1:\(listening)/guichet/suivi/\(reference)?cle=3D"), "the link, quoted-printable")
     }
 }
