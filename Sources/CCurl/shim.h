@@ -28,3 +28,6 @@ static inline CURLcode guichet_curl_setopt_off(CURL *handle, CURLoption option, 
 static inline CURLcode guichet_curl_global_init_all(void) {
     return curl_global_init(CURL_GLOBAL_ALL);
 }
+static inline CURLcode guichet_curl_getinfo_socket(CURL *handle, CURLINFO info, curl_socket_t *value) {
+    return curl_easy_getinfo(handle, info, value);
+}
