@@ -17,8 +17,9 @@ public struct MailPassReport: Sendable, Equatable {
     /// Given up: the relay refused the address for good, the request was purged meanwhile, or
     /// too many attempts failed.
     public var abandoned = 0
-    /// The pass stopped early because the relay failed temporarily: the other e-mails wait
-    /// for the next pass without an attempt counted against them.
+    /// The pass stopped early: `MailSender.consecutiveFailureLimit` messages in a row failed
+    /// temporarily, so the relay is most likely down; the other e-mails wait for the next pass
+    /// without an attempt counted against them.
     public var interrupted = false
 
     public init() {}
@@ -38,6 +39,11 @@ public final class MailSender: Sendable {
     let claim: TimeInterval
     let clock: @Sendable () -> Date
     let log: @Sendable (String) -> Void
+
+    /// Temporary failures in a row after which a pass stops. One alone is often about one
+    /// message (greylisting, a full mailbox: 4xx) and must not hold the others back; several
+    /// in a row mean the relay is down, and trying every message would only wait on it.
+    public static let consecutiveFailureLimit = 3
 
     public init(queue: SubmissionQueue, composer: any MailComposing, transport: any MailTransport,
                 claim: TimeInterval = 300, clock: @escaping @Sendable () -> Date = { Date() },
@@ -59,6 +65,7 @@ public final class MailSender: Sendable {
     /// Sends what is due, at most `limit` messages. Throws only when the database fails.
     public func runOnce(limit: Int = 200) throws -> MailPassReport {
         var report = MailPassReport()
+        var consecutiveFailures = 0
         for _ in 0..<max(1, limit) {
             guard let item = try queue.claimOutbox(kind: "mail", now: clock(), limit: 1, claim: claim).first else { break }
             let reference = item.reference ?? "?"
@@ -87,6 +94,7 @@ public final class MailSender: Sendable {
             guard let failure else {
                 try queue.outboxDelivered(id: item.id, now: clock())
                 report.sent += 1
+                consecutiveFailures = 0
                 continue
             }
             if failure.isPermanent {
@@ -101,9 +109,11 @@ public final class MailSender: Sendable {
             } else {
                 report.deferred += 1
             }
-            // The relay is down or busy: the others would fail the same way.
-            report.interrupted = true
-            break
+            consecutiveFailures += 1
+            if consecutiveFailures >= Self.consecutiveFailureLimit {
+                report.interrupted = true
+                break
+            }
         }
         return report
     }
