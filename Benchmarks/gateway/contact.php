@@ -107,8 +107,8 @@ $key = bin2hex(random_bytes(16));
 $now = DateTime::createFromFormat('U.u', sprintf('%.6F', microtime(true)))->format('Y-m-d\TH:i:s.v\Z');
 try {
     $db->exec('BEGIN IMMEDIATE');
-    $insert = $db->prepare('INSERT INTO submissions (reference, form_id, form_digest, service_id, channel, received_at, payload, key_hash)
-        VALUES (?, \'contact\', ?, \'accueil\', \'web\', ?, ?, ?) ON CONFLICT (reference) DO NOTHING');
+    $insert = $db->prepare('INSERT INTO submissions (reference, form_id, form_digest, service_id, channel, received_at, payload, key_hash, notify_email)
+        VALUES (?, \'contact\', ?, \'accueil\', \'web\', ?, ?, ?, ?) ON CONFLICT (reference) DO NOTHING');
     $payload = json_encode($values, JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES);
     for ($attempt = 0; ; $attempt++) {
         $digits = []; $check = 0;
@@ -118,12 +118,16 @@ try {
         foreach ($digits as $i => $d) { $ref .= ($i === 3 || $i === 6 ? '-' : '') . $alphabet[$d]; }
         $insert->bindValue(1, $ref); $insert->bindValue(2, $_SERVER['BENCH_DIGEST']); $insert->bindValue(3, $now);
         $insert->bindValue(4, $payload); $insert->bindValue(5, hash('sha256', $key, true), PDO::PARAM_LOB);
+        $insert->bindValue(6, $values['courriel']);
         $insert->execute();
         if ($insert->rowCount() === 1) break;
         if ($attempt === 31) throw new RuntimeException('no free reference');
     }
     $id = $db->lastInsertId();
     $db->prepare('INSERT INTO events (submission_id, kind, at) VALUES (?, \'depot\', ?)')->execute([$id, $now]);
+    // The accusé d'enregistrement e-mailed to the citizen, queued in the same transaction (as the gateway does).
+    $db->prepare('INSERT INTO outbox (kind, reference, body, next_attempt_at, created_at) VALUES (\'mail\', ?, ?, ?, ?)')
+        ->execute([$ref, json_encode(['cle' => $key, 'modele' => 'accuse-enregistrement']), (int)(microtime(true) * 1000), $now]);
     $db->exec('COMMIT');
 } catch (Throwable $e) {
     try { $db->exec('ROLLBACK'); } catch (Throwable $ignored) {}

@@ -1,4 +1,5 @@
--- The queue's tables (Sources/Queue/Schema.swift, migration "v1"), for the PHP half of
+-- The queue's tables (Sources/Queue/Schema.swift, migrations "v1" to "v4": submissions, events
+-- and the e-mail outbox; tokens and attachments left out as the benchmark does not use them), for the PHP half of
 -- Benchmarks/gateway-vs-php.sh: the PHP script writes the same rows as `guichet gateway`.
 PRAGMA journal_mode = WAL;
 PRAGMA application_id = 1196771651;
@@ -14,7 +15,8 @@ CREATE TABLE submissions (
     payload TEXT NOT NULL,
     status TEXT NOT NULL DEFAULT 'nouvelle',
     key_hash BLOB NOT NULL CHECK (length(key_hash) = 32),
-    retention_days INTEGER CHECK (retention_days IS NULL OR retention_days > 0)
+    retention_days INTEGER CHECK (retention_days IS NULL OR retention_days > 0),
+    notify_email TEXT
 ) STRICT;
 CREATE INDEX submissions_service_status ON submissions (service_id, status);
 CREATE INDEX submissions_received_at ON submissions (received_at);
@@ -27,3 +29,17 @@ CREATE TABLE events (
     data TEXT
 ) STRICT;
 CREATE INDEX events_submission ON events (submission_id, id);
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind <> ''),
+    token_id INTEGER,
+    reference TEXT,
+    body TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER,
+    created_at TEXT NOT NULL CHECK (length(created_at) = 24),
+    delivered_at TEXT,
+    last_error TEXT
+) STRICT;
+CREATE INDEX outbox_due ON outbox (kind, next_attempt_at) WHERE next_attempt_at IS NOT NULL;
+CREATE INDEX outbox_reference ON outbox (reference) WHERE reference IS NOT NULL;

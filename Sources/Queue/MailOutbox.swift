@@ -60,7 +60,7 @@ public struct MailNotice: Sendable, Equatable {
         case abandoned
     }
 
-    /// "accuse-enregistrement" or "evenement".
+    /// "accuse-enregistrement", "evenement", or "efface" once the purge has emptied it.
     public var template: String
     public var state: State
 
@@ -123,8 +123,11 @@ extension SubmissionQueue {
                 } else {
                     state = .abandoned
                 }
+                // The body keeps its "modele" after sending (only the key goes); the purge empties it.
                 let body: String = row["body"]
-                return MailNotice(template: body.contains("\"evenement\"") ? "evenement" : "accuse-enregistrement", state: state)
+                let template = body.contains(#""modele":"evenement""#) ? "evenement"
+                    : body.contains(#""modele":"accuse-enregistrement""#) ? "accuse-enregistrement" : "efface"
+                return MailNotice(template: template, state: state)
             }
         }
     }
