@@ -22,6 +22,10 @@ public struct MailView: Sendable {
     /// "reçue" or "reçu", agreeing with `noun` too.
     public var received: String
     public var isDemande: Bool
+    /// Sent through the web form (saisine par voie électronique): only then is the first
+    /// message the *accusé d'enregistrement électronique* of CRPA L112-11; a request taken at
+    /// the counter or on the phone gets a plain confirmation.
+    public var isElectronicSubmission: Bool
 
     // The occasion.
     /// The *accusé d'enregistrement électronique*, sent at once.
@@ -59,7 +63,7 @@ public struct MailView: Sendable {
 
     public init(subject: String, authority: Authority, siteURL: String, privacyURL: String, reference: String,
                 receivedAt: String, formTitle: String, service: ReceiptView.ServiceView, kind: Procedure.Kind?,
-                occasion: Occasion, acknowledgementDue: String?, implicitDecision: Procedure.ImplicitDecision?,
+                isElectronicSubmission: Bool = true, occasion: Occasion, acknowledgementDue: String?, implicitDecision: Procedure.ImplicitDecision?,
                 silenceDate: String?, silenceDelay: String?, appealRoutes: [String]) {
         self.subject = subject
         authorityName = authority.name
@@ -75,6 +79,7 @@ public struct MailView: Sendable {
         registered = receipt.registered
         received = receipt.registered == "enregistrée" ? "reçue" : "reçu"
         isDemande = kind == .demande
+        self.isElectronicSubmission = isElectronicSubmission
         var eventKind = ""
         switch occasion {
         case let .registration(url):
@@ -122,6 +127,7 @@ extension MailView: MustacheParent {
         case "registered": return registered
         case "received": return received
         case "isDemande": return isDemande
+        case "isElectronicSubmission": return isElectronicSubmission
         case "isRegistration": return isRegistration
         case "isAcknowledgement": return isAcknowledgement
         case "isIncomplete": return isIncomplete

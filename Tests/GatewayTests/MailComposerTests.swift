@@ -119,7 +119,20 @@ import Testing
         try Self.expectAccessible(registration, name: "courriel-signalement")
     }
 
-    @Test func theMessagesEncodeAsMIMEThatPythonReadsBack() throws {
+    @Test func aRequestTakenAtTheCounterIsConfirmedWithoutTheSVEMention() throws {
+        let fixture = try GatewayFixture()
+        let form = try #require(fixture.site.forms["acte-de-naissance"])
+        _ = try fixture.queue.submitNow(NewSubmission(
+            formID: form.id, formDigest: form.digest, serviceID: form.service, channel: .guichet,
+            payloadJSON: "{}", retentionDays: 365, notifyEmail: "a@example.org"))
+        let item = try #require(try fixture.queue.claimOutbox(kind: "mail", limit: 1).first)
+        let message = try Self.compose(fixture, try #require(try fixture.queue.mailJob(for: item)))
+        #expect(message.subject.hasPrefix("Enregistrement de votre demande "))
+        #expect(!message.textBody.contains("L112-11") && message.textBody.contains("Ce courriel confirme que le service a enregistré votre demande."))
+        #expect(message.textBody.hasPrefix("Ville de Brémonval\n\nEnregistrement de votre demande\n"))
+    }
+
+    @Test func theMessagesEncodeAsSevenBitMIME() throws {
         let (fixture, jobs) = try Self.jobs(formID: "contact", events: [(.message, "Réponse : « oui ».", nil)])
         for job in jobs {
             let bytes = try MIMEEncoder.encode(try Self.compose(fixture, job))

@@ -48,7 +48,8 @@ public struct MailComposer: MailComposing {
         switch job.content {
         case let .registration(key):
             occasion = .registration(trackingURL: publicOrigin + site.prefix + "/suivi/" + record.reference + "?cle=" + key)
-            subject = "Accusé d’enregistrement de votre \(noun) \(record.reference)"
+            subject = record.channel == .web ? "Accusé d’enregistrement de votre \(noun) \(record.reference)"
+                : "Enregistrement de votre \(noun) \(record.reference)"
         case let .event(event):
             occasion = .event(kind: event.kind, date: ParisDateTime(event.at).date.french, message: event.message,
                               deadline: Self.deadline(event.data)?.french)
@@ -59,7 +60,8 @@ public struct MailComposer: MailComposing {
             siteURL: publicOrigin + site.frame.published("/"),
             privacyURL: publicOrigin + site.frame.published("/donnees-personnelles/"),
             reference: record.reference, receivedAt: received.french, formTitle: form?.title ?? record.formID,
-            service: ReceiptView.ServiceView(service), kind: procedure?.kind, occasion: occasion,
+            service: ReceiptView.ServiceView(service), kind: procedure?.kind,
+            isElectronicSubmission: record.channel == .web, occasion: occasion,
             acknowledgementDue: isDemande ? FrenchCalendar.addingWorkingDays(10, to: received.date).french : nil,
             implicitDecision: procedure?.implicitDecision, silenceDate: silenceDate?.french,
             silenceDelay: procedure?.delay?.description, appealRoutes: isDemande ? procedure?.appealRoutes ?? [] : [])
