@@ -14,7 +14,12 @@ public struct FormDefinition: Sendable, Equatable {
     public var privacy: PrivacyNotice
     public var identification: Identification?
     /// Sections of the form in order; fields outside any group sit in groups without a legend.
-    public var groups: [FieldGroup]
+    public var groups: [FieldGroup] {
+        didSet { fields = groups.flatMap(\.fields) }
+    }
+    /// Every field, in order, whatever its group. Stored, not computed: the gateway reads it
+    /// several times per submission, and flattening the groups each time was measurable.
+    public private(set) var fields: [Field]
     /// Hex SHA-256 of the definition's canonical text: a page built from another version of
     /// the form is stale, and the gateway says so instead of validating against other rules.
     public var digest: String
@@ -31,11 +36,10 @@ public struct FormDefinition: Sendable, Equatable {
         self.privacy = privacy
         self.identification = identification
         self.groups = groups
+        fields = groups.flatMap(\.fields)
         self.digest = digest
     }
 
-    /// Every field, in order, whatever its group.
-    public var fields: [Field] { groups.flatMap(\.fields) }
     public var hasFiles: Bool { fields.contains { $0.kind == .file } }
     public func field(_ id: String) -> Field? { fields.first { $0.id == id } }
 }

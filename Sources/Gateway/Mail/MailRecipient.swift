@@ -9,8 +9,8 @@ import GuichetModel
 enum MailRecipient {
     static func address(form: FormDefinition, values: [String: NormalizedValue], site: GatewaySite) -> String? {
         guard site.config.mail != nil else { return nil }
-        let fields = form.fields.filter { $0.kind == .email }
-        guard let field = fields.first(where: { $0.id == "courriel" }) ?? fields.first(where: { $0.autocomplete == "email" }),
+        guard let field = form.fields.first(where: { $0.kind == .email && $0.id == "courriel" })
+                ?? form.fields.first(where: { $0.kind == .email && $0.autocomplete == "email" }),
               case let .text(address)? = values[field.id] else { return nil }
         let trimmed = address.trimmingCharacters(in: .whitespaces)
         return MailSettings.isPlausibleAddress(trimmed) ? trimmed : nil
