@@ -104,6 +104,11 @@ enum RuleCatalog {
             ImageRelevanceRule(), FrameTitleUniquenessRule(), MediaRule(), TableHeaderRule(),
             LabelInNameRule(), KeyboardHandlerRule(), SpacingMarkupRule(), ViewportZoomRule(),
             TextSpacingRule(), OptionGroupRule(),
+            // Third batch: 4.13 media players; 5.1, 5.3 complex and layout tables; 7.4 context
+            // changes; 9.4 quotations; 10.7, 10.11, 10.14, 13.9 style sheets; 11.3 labels of
+            // fields with the same purpose; 12.10 shortcuts; 13.5 cryptic content.
+            MediaPlayerRule(), TableSummaryRule(), ContextChangeRule(), QuotationRule(), StylesheetRule(),
+            SameFunctionLabelRule(), KeyboardShortcutRule(), CrypticContentRule(),
         ]
     }
 }

@@ -27,6 +27,7 @@ import Testing
         "24afc2": ["10.12.1"],          // Important letter spacing in style attributes is wide enough
         "9e45ec": ["10.12.1"],          // Important word spacing in style attributes is wide enough
         "78fd32": ["10.12.1"],          // Important line height in style attributes is wide enough
+        "b33eff": ["13.9.1"],           // Orientation of the page is not restricted using CSS transforms
     ]
 
     /// ACT rules run and printed but not claimed, with the reason.

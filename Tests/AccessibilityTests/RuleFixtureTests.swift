@@ -12,6 +12,9 @@ import Testing
         var test: String
         var status: Finding.Status
         var message: String
+        /// Pre-qualified tests that the passing page raises by nature (a layout table is
+        /// always "à vérifier" for 5.3.1): only these may appear on it.
+        var inherent: Set<String> = []
         var description: String { fixture }
     }
 
@@ -41,7 +44,7 @@ import Testing
         .init(fixture: "5.4.1-fake-caption", test: "5.4.1", status: .aVerifier, message: "La première ligne du tableau, une seule cellule sur toute la largeur, semble servir de titre."),
         .init(fixture: "5.7.2-scope", test: "5.7.2", status: .nonConforme, message: "Valeur d’attribut scope invalide : « column »."),
         .init(fixture: "5.7.4-headers", test: "5.7.4", status: .nonConforme, message: "L’attribut headers fait référence à l’id « prix », absent de la page."),
-        .init(fixture: "5.8.1-layout-table", test: "5.8.1", status: .nonConforme, message: "Tableau de mise en forme (role=\"presentation\") utilisant des éléments de tableau de données : <th>."),
+        .init(fixture: "5.8.1-layout-table", test: "5.8.1", status: .nonConforme, message: "Tableau de mise en forme (role=\"presentation\") utilisant des éléments de tableau de données : <th>.", inherent: ["5.3.1"]),
         .init(fixture: "6.1.1-generic-link", test: "6.1.1", status: .aVerifier, message: "Intitulé de lien peu explicite : « cliquez ici »."),
         .init(fixture: "6.2.1-link-name", test: "6.2.1", status: .nonConforme, message: "Lien sans intitulé."),
         .init(fixture: "7.1.1-role", test: "7.1.1", status: .nonConforme, message: "Rôle WAI-ARIA inconnu : role=\"remarque\"."),
@@ -93,6 +96,7 @@ import Testing
     @Test(arguments: expectations)
     func passingPageGivesNoFinding(_ expected: Expectation) throws {
         let findings = try Self.findings("rules/\(expected.fixture).pass.html")
+            .filter { !($0.status == .aVerifier && expected.inherent.contains($0.test)) }
         #expect(findings == [], "got \(findings.map { "\($0.test) \($0.message)" })")
     }
 

@@ -23,6 +23,9 @@ final class StyleResolver {
     }
 
     private var sources: [Source] = []
+    /// What each sheet holds beyond the cascade (`SheetFacts`), with its `<style>` or
+    /// `<link>` element, in document order; only sheets with something to say.
+    private(set) var sheetFacts: [(node: Int, facts: SheetFacts)] = []
     /// Properties set by rules this resolver cannot match (complex selectors, at-rules).
     private var unresolvedProperties: Set<String> = []
     private let document: HTMLDocument
@@ -63,7 +66,7 @@ final class StyleResolver {
                     var css = ""
                     var child = nodes[index].firstChild
                     while child >= 0 { css += nodes[child].text; child = nodes[child].nextSibling }
-                    add(Self.parsed(css), order: &order)
+                    add(Self.parsed(css), node: index, order: &order)
                 } else if let stylesheet, let href = nodes[index].attribute("href"),
                           let rel = nodes[index].attribute("rel"),
                           rel.lowercased().split(whereSeparator: \.isWhitespace).contains("stylesheet") {
@@ -71,10 +74,12 @@ final class StyleResolver {
                     if Self.printOnly(media) { continue }
                     if let css = stylesheet(href), css.utf8.count <= Self.maximumStylesheetBytes {
                         if media == "all" || media == "screen" || media.isEmpty {
-                            add(Self.parsed(css), order: &order)
+                            add(Self.parsed(css), node: index, order: &order)
                         } else {
                             // Conditional media: what it sets cannot be trusted either way.
-                            add(ParsedStylesheet(css: "@media x {" + css + "}"), order: &order)
+                            // (Its media query kept, braces out, for what `SheetFacts` reads in it.)
+                            let query = media.filter { $0 != "{" && $0 != "}" && $0 != ";" }
+                            add(ParsedStylesheet(css: "@media " + query + " {" + css + "}"), node: index, order: &order)
                         }
                     } else {
                         // Unreadable: any property may come from it.
@@ -87,7 +92,8 @@ final class StyleResolver {
         hasStyles = inline || hasRules || !unresolvedProperties.isEmpty
     }
 
-    private func add(_ sheet: ParsedStylesheet, order: inout Int) {
+    private func add(_ sheet: ParsedStylesheet, node: Int, order: inout Int) {
+        if !sheet.facts.isEmpty { sheetFacts.append((node, sheet.facts)) }
         if !sheet.rules.isEmpty { sources.append(Source(sheet: sheet, orderOffset: order)) }
         order += sheet.ruleCount
         unresolvedProperties.formUnion(sheet.unresolved)
@@ -387,12 +393,15 @@ final class ParsedStylesheet: Sendable {
     /// Properties set by rules that cannot be matched (complex selectors, at-rules).
     let unresolved: Set<String>
     let ruleCount: Int
+    /// What the sheet says beyond the cascade (orientation, focus, hover, widths).
+    let facts: SheetFacts
 
     init(css stylesheet: String) {
         var rules: [Rule] = []
         var unresolved: Set<String> = []
         var order = 0
         let css = StyleResolver.removingComments(stylesheet)
+        facts = SheetFacts(css: css)
         var cursor = css.startIndex
         while cursor < css.endIndex {
             guard let open = css.utf8[cursor...].firstIndex(of: UInt8(ascii: "{")) else { break }

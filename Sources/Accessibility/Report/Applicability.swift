@@ -3,20 +3,31 @@
 public enum Applicability {
     public static func criteria(of document: HTMLDocument) -> Set<String> {
         // Always applicable to an HTML page: doctype, language, title, structure, presentation, skip links.
+        // Reflow (10.11) too: every page must read at 320 px wide.
         var applicable: Set<String> = ["3.2", "8.1", "8.2", "8.3", "8.4", "8.5", "8.6", "8.8", "8.10",
-                                       "9.1", "9.2", "10.1", "12.7"]
+                                       "9.1", "9.2", "10.1", "10.11", "12.7"]
         for node in document.nodes where node.isElement {
             let name = node.name
             switch name {
-            case "img", "area", "svg", "object", "embed", "canvas": applicable.formUnion(["1.1", "1.2", "1.3", "1.6"])
+            case "img", "area", "svg", "object", "embed", "canvas":
+                applicable.formUnion(["1.1", "1.2", "1.3", "1.6"])
+                if name == "object" || name == "embed" { applicable.insert("4.13") }
+                if name == "area" && node.attribute("href") != nil { applicable.insert("10.7") }
+            case "summary": applicable.insert("10.7")
             case "figure": applicable.insert("1.9")
-            case "video": applicable.formUnion(["4.3", "4.10", "4.11"])
-            case "audio": applicable.formUnion(["4.10", "4.11"])
+            case "video": applicable.formUnion(["4.3", "4.10", "4.11", "4.13"])
+            case "audio": applicable.formUnion(["4.10", "4.11", "4.13"])
+            case "q", "blockquote": applicable.insert("9.4")
+            case "style": applicable.insert("13.9")
+            case "link" where node.attribute("rel")?.lowercased().contains("stylesheet") == true: applicable.insert("13.9")
             case "p", "br": applicable.insert("8.9")
             case "meta" where node.attribute("name")?.lowercased() == "viewport": applicable.insert("10.4")
             case "select": applicable.formUnion(["11.1", "11.2", "11.5", "11.6", "11.8", "11.10", "11.13", "12.8"])
             case "iframe", "frame": applicable.formUnion(["2.1", "2.2"])
-            case "table": applicable.formUnion(["5.4", "5.6", "5.7", "5.8"])
+            case "table":
+                applicable.formUnion(["5.4", "5.6", "5.7", "5.8"])
+                let role = node.attribute("role")?.lowercased().trimmingWhitespace()
+                applicable.insert(role == "presentation" || role == "none" ? "5.3" : "5.1")
             case "ul", "ol", "dl", "li", "dt", "dd": applicable.insert("9.3")
             case "meta" where node.attribute("http-equiv")?.lowercased() == "refresh": applicable.insert("13.1")
             case "marquee", "blink": applicable.insert("13.8")
@@ -24,7 +35,9 @@ public enum Applicability {
                 let type = node.attribute("type")?.lowercased() ?? ""
                 if type == "hidden" { break }
                 if type == "image" { applicable.formUnion(["1.1", "1.3", "1.6"]) }
-                applicable.formUnion(["11.1", "11.2", "11.5", "11.6", "11.10", "11.13", "12.8"])
+                // Something takes the focus: its focus must show (10.7).
+                applicable.formUnion(["10.7", "11.1", "11.2", "11.5", "11.6", "11.10", "11.13", "12.8"])
+                if let purpose = node.attribute("autocomplete")?.lowercased(), purpose != "on", purpose != "off" { applicable.insert("11.3") }
                 if name == "button" || ["submit", "reset", "button", "image"].contains(type) { applicable.insert("11.9") }
             default: break
             }
@@ -34,7 +47,7 @@ public enum Applicability {
             if node.attributes.contains(where: { KeyboardHandlerRule.handlers.contains($0.name) }) { applicable.insert("7.3") }
             if node.attribute("hidden") != nil || node.attribute("aria-hidden") != nil { applicable.insert("10.8") }
             if name == "a", let href = node.attribute("href") {
-                applicable.formUnion(["6.1", "6.2", "12.8"])
+                applicable.formUnion(["6.1", "6.2", "10.7", "12.8"])
                 if node.attribute("target")?.lowercased() == "_blank" { applicable.insert("13.2") }
                 let lower = href.lowercased()
                 if [".pdf", ".doc", ".docx", ".odt", ".xls", ".xlsx", ".ods", ".ppt", ".pptx", ".odp", ".zip"]

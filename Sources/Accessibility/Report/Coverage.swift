@@ -10,6 +10,8 @@ public enum Coverage {
         // Second batch.
         "1.6.1", "1.6.9", "1.9.1", "1.9.2", "1.9.3", "1.9.4", "1.9.5", "6.1.5", "10.4.2", "10.12.1",
         "11.2.5", "11.8.2", "11.9.2",
+        // Third batch.
+        "13.9.1",
     ]
     /// Tests where the checker points at what a person must judge ("à-vérifier").
     public static let prequalified: [String] = [
@@ -18,6 +20,9 @@ public enum Coverage {
         // Second batch.
         "1.3.1", "1.3.2", "1.3.3", "1.3.6", "1.3.9", "2.2.1", "4.3.1", "4.3.2", "4.10.1", "4.11.1", "5.6.1",
         "7.3.1", "8.9.1", "11.8.1",
+        // Third batch.
+        "4.13.1", "5.1.1", "5.3.1", "7.4.1", "9.4.1", "9.4.2", "10.7.1", "10.11.1", "10.14.1", "11.3.1", "11.3.2",
+        "12.4.1", "12.4.2", "12.5.1", "12.5.3", "12.10.1", "13.5.1",
     ]
 
     /// Criteria with at least one decided test: only these can be "conforme" from the code

@@ -2,7 +2,8 @@ import Foundation
 
 /// Checks a set of pages (a built site, a folder given to `guichet check`): each page alone,
 /// on every core, then what only the whole set shows (RGAA 12.1 two navigation systems,
-/// 12.2 the same menu everywhere, 8.6 titles telling pages apart).
+/// 12.2 the same menu everywhere, 8.6 titles telling pages apart, 12.4 and 12.5 the site map
+/// link and the search in the same zone everywhere, 11.3.2 one label per field purpose).
 public enum SiteChecker {
     public struct Page: Sendable {
         public var path: String
@@ -48,10 +49,19 @@ public enum SiteChecker {
         var linksToSiteMap = false
         var hasSearch = false
         var isSiteMap = false
+        /// Where ("dans l’en-tête", "dans le pied de page"…) the site map links are, the search is.
+        var siteMapZones: Set<String> = []
+        var searchZones: Set<String> = []
+        /// Label of each field purpose (`autocomplete` token), the first of the page.
+        var fieldLabels: [String: String] = [:]
 
         init() {}
 
         init(_ document: HTMLDocument) {
+            var labelsByFor: [String: Int] = [:]
+            var purposes: [(String, Int)] = []
+            // Bounds, so that hostile nesting stays linear: a site has a few of each.
+            var siteMapLinks = 0
             for (index, node) in document.nodes.enumerated() where node.isElement {
                 switch node.name {
                 case "title" where title == nil:
@@ -66,17 +76,81 @@ public enum SiteChecker {
                         i += 1
                     }
                     mainMenu = links
-                case "a" where !linksToSiteMap:
+                case "a" where siteMapLinks < 20 && Self.mayNameSiteMap(index, in: document):
                     // Only short texts can be a "Plan du site" link; skip the rest cheaply.
                     let text = document.textContent(of: index)
-                    if text.utf8.count < 40, text.lowercased().contains("plan du site") { linksToSiteMap = true }
+                    if text.utf8.count < 40, text.lowercased().contains("plan du site") {
+                        linksToSiteMap = true
+                        siteMapZones.insert(Self.zone(of: index, in: document))
+                        siteMapLinks += 1
+                    }
                 case "input" where node.attribute("type")?.lowercased() == "search":
+                    if searchZones.count < 5 { searchZones.insert(Self.zone(of: index, in: document)) }
                     hasSearch = true
                 default:
-                    if node.attribute("role")?.lowercased() == "search" { hasSearch = true }
+                    if node.attribute("role")?.lowercased() == "search" {
+                        if searchZones.count < 5 { searchZones.insert(Self.zone(of: index, in: document)) }
+                        hasSearch = true
+                    }
+                }
+                if node.name == "label", let target = node.attribute("for"), labelsByFor[target] == nil {
+                    labelsByFor[target] = index
+                } else if node.name == "input" || node.name == "select" || node.name == "textarea",
+                          purposes.count < 30, let purpose = SameFunctionLabelRule.purpose(of: node) {
+                    purposes.append((purpose, index))
                 }
             }
             isSiteMap = title?.lowercased().hasPrefix("plan du site") ?? false
+            for (purpose, index) in purposes where fieldLabels[purpose] == nil {
+                if let label = Self.label(of: index, in: document, labelsByFor: labelsByFor) { fieldLabels[purpose] = label }
+            }
+        }
+
+        static let ite = Array("ite".utf8), upperITE = Array("ITE".utf8)
+
+        /// Some text in the link holds "ite" or "ITE" (as in "Plan du site", even split over
+        /// several elements or lines): only then is its whole text read (every link of every
+        /// page comes here).
+        static func mayNameSiteMap(_ index: Int, in document: HTMLDocument) -> Bool {
+            var i = index + 1
+            let end = document.subtreeEnd(of: index)
+            while i < end {
+                if document.nodes[i].kind == .text {
+                    let text = document.nodes[i].text
+                    if ByteScan.contains(text, sequence: Self.ite) || ByteScan.contains(text, sequence: Self.upperITE) {
+                        return true
+                    }
+                }
+                i += 1
+            }
+            return false
+        }
+
+        /// The landmark an element is in, as a message says it.
+        static func zone(of index: Int, in document: HTMLDocument) -> String {
+            for ancestor in document.ancestors(of: index) {
+                let node = document.nodes[ancestor]
+                switch node.attribute("role")?.lowercased() ?? node.name {
+                case "header", "banner": return "dans l’en-tête"
+                case "nav", "navigation": return "dans la navigation"
+                case "main": return "dans le contenu principal"
+                case "footer", "contentinfo": return "dans le pied de page"
+                case "aside", "complementary": return "dans une zone complémentaire"
+                default: continue
+                }
+            }
+            return "hors des zones header, nav, main et footer"
+        }
+
+        /// The text of the field's `<label for>` or wrapping `<label>`, else its aria-label.
+        static func label(of index: Int, in document: HTMLDocument, labelsByFor: [String: Int]) -> String? {
+            let node = document.nodes[index]
+            var text: String?
+            if let id = node.attribute("id"), let label = labelsByFor[id] { text = document.textContent(of: label) }
+            if text == nil, let wrapping = document.nearestAncestor(of: index, named: ["label"]) { text = document.textContent(of: wrapping) }
+            if text == nil { text = node.attribute("aria-label") }
+            let label = text.map(SameFunctionLabelRule.normalized) ?? ""
+            return label.isEmpty ? nil : label
         }
     }
 
@@ -106,6 +180,39 @@ public enum SiteChecker {
                 }
             }
         }
+        // 12.4, 12.5: the site map link and the search in the same zone on every page.
+        sameZone(&pages, zones: { $0.siteMapZones }, present: { $0.linksToSiteMap }, exempt: { $0.isSiteMap },
+                 criterion: "12.4", missingTest: "12.4.1", elsewhereTest: "12.4.2",
+                 missing: Messages.siteMapLinkMissing, elsewhere: Messages.siteMapLinkElsewhere)
+        sameZone(&pages, zones: { $0.searchZones }, present: { $0.hasSearch }, exempt: { _ in false },
+                 criterion: "12.5", missingTest: "12.5.1", elsewhereTest: "12.5.3",
+                 missing: Messages.searchMissing, elsewhere: Messages.searchElsewhere)
+        // 11.3.2: a field purpose labelled one way on most pages and another way here.
+        var labelsByPurpose: [String: [String: (count: Int, page: String)]] = [:]
+        for page in pages {
+            for (purpose, label) in page.1.fieldLabels {
+                let key = label.lowercased()
+                let previous = labelsByPurpose[purpose]?[key]
+                labelsByPurpose[purpose, default: [:]][key] = ((previous?.count ?? 0) + 1, previous?.page ?? page.0.path)
+            }
+        }
+        // The usual label of each purpose (the most pages, then the first in alphabetical
+        // order), as written on the first page that has it.
+        var usualLabels: [String: (key: String, label: String, page: String)] = [:]
+        let indexByPath = Dictionary(pages.indices.map { (pages[$0].0.path, $0) }, uniquingKeysWith: { first, _ in first })
+        for (purpose, counts) in labelsByPurpose where counts.count >= 2 {
+            guard let usual = counts.max(by: { ($0.value.count, $1.key) < ($1.value.count, $0.key) }),
+                  let page = indexByPath[usual.value.page], let label = pages[page].1.fieldLabels[purpose] else { continue }
+            usualLabels[purpose] = (usual.key, label, usual.value.page)
+        }
+        for i in pages.indices where !usualLabels.isEmpty {
+            for (purpose, label) in pages[i].1.fieldLabels.sorted(by: { $0.key < $1.key }) {
+                guard let usual = usualLabels[purpose], usual.key != label.lowercased(), usual.page != pages[i].0.path else { continue }
+                let wording = Messages.sameFieldDifferentLabelsAcrossPages(token: purpose, label: label, usual: usual.label, page: usual.page)
+                pages[i].0.findings.append(Finding(test: "11.3.2", status: .aVerifier, line: nil, message: wording.message,
+                                                   fix: wording.fix, snippet: "", file: pages[i].0.path))
+            }
+        }
         // 8.6: two pages with the same <title> cannot be told apart in tabs, history or results.
         var byTitle: [String: String] = [:]
         for i in pages.indices {
@@ -118,6 +225,37 @@ public enum SiteChecker {
             } else {
                 byTitle[title] = pages[i].0.path
             }
+        }
+    }
+}
+
+extension SiteChecker {
+    /// A feature (site map link, search) found on most pages must be on every page, in the
+    /// same zone: `missing` on a page without it, `elsewhere` on a page where it is in
+    /// another zone than on most pages. Nothing when fewer than half the pages have it.
+    static func sameZone(_ pages: inout [(SiteReport.PageResult, PageFacts)], zones pageZones: (PageFacts) -> Set<String>,
+                         present: (PageFacts) -> Bool, exempt: (PageFacts) -> Bool, criterion: String,
+                         missingTest: String, elsewhereTest: String, missing: Wording,
+                         elsewhere: (_ here: String, _ usual: String) -> Wording) {
+        let having = pages.filter { present($0.1) }
+        guard !having.isEmpty else { return }
+        for i in pages.indices { pages[i].0.applicable.append(criterion) }
+        guard having.count * 2 > pages.count else { return }
+        var zones: [String: Int] = [:]
+        for page in having { for zone in pageZones(page.1) { zones[zone, default: 0] += 1 } }
+        let usual = zones.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key
+        for i in pages.indices where !exempt(pages[i].1) {
+            let wording: Wording
+            let test: String
+            if !present(pages[i].1) {
+                (wording, test) = (missing, missingTest)
+            } else if let usual, !pageZones(pages[i].1).contains(usual), let here = pageZones(pages[i].1).sorted().first {
+                (wording, test) = (elsewhere(here, usual), elsewhereTest)
+            } else {
+                continue
+            }
+            pages[i].0.findings.append(Finding(test: test, status: .aVerifier, line: nil, message: wording.message,
+                                               fix: wording.fix, snippet: "", file: pages[i].0.path))
         }
     }
 }

@@ -164,6 +164,44 @@ CASES = {
                         page('<form action="/r"><label for="e">École</label><select id="e"><optgroup><option>Les Tilleuls</option></optgroup><optgroup label="Élémentaires"><option>Jules-Ferry</option></optgroup></select></form>')),
     "11.8.1-long-select": (page('<form action="/r"><label for="q">Quartier</label><select id="q">' + ''.join(f'<option>Quartier {n}</option>' for n in range(1, 21)) + '</select></form>'),
                            page('<form action="/r"><label for="q">Quartier</label><select id="q">' + ''.join(f'<option>Quartier {n}</option>' for n in range(1, 26)) + '</select></form>')),
+    # Third batch (RuleFixtureTests3.swift)
+    "4.13.1-object-player": (page('<video src="voeux.mp4" controls><track kind="captions" src="voeux.vtt" srclang="fr" label="Français"></video>'),
+                             page('<object data="voeux.swf" type="application/x-shockwave-flash" width="400" height="300"><p>Vœux du maire</p></object>')),
+    "5.1.1-complex-table": (page('<p id="resume">Pour chaque service, l’ouverture du matin puis celle de l’après-midi.</p><table aria-describedby="resume"><caption>Horaires</caption>'
+                                 '<tr><th rowspan="2" scope="col">Service</th><th colspan="2" scope="colgroup">Ouverture</th></tr>'
+                                 '<tr><th scope="col">Matin</th><th scope="col">Après-midi</th></tr>'
+                                 '<tr><th scope="row">Accueil</th><td>9 h</td><td>14 h</td></tr></table>'),
+                            page('<table><caption>Horaires</caption>'
+                                 '<tr><th rowspan="2" scope="col">Service</th><th colspan="2" scope="colgroup">Ouverture</th></tr>'
+                                 '<tr><th scope="col">Matin</th><th scope="col">Après-midi</th></tr>'
+                                 '<tr><th scope="row">Accueil</th><td>9 h</td><td>14 h</td></tr></table>')),
+    "5.3.1-layout-table": (page('<div class="colonnes"><p>Inscriptions ouvertes</p><p>Dossier à rendre avant le 30 juin</p></div>'),
+                           page('<table role="presentation"><tr><td>Inscriptions ouvertes</td><td>Dossier à rendre avant le 30 juin</td></tr></table>')),
+    "7.4.1-onchange": (page('<form action="/ecoles"><label for="e">École</label><select id="e"><option>Les Tilleuls</option><option>Jules-Ferry</option></select><button type="submit">Afficher</button></form>'),
+                       page('<form action="/ecoles"><label for="e">École</label><select id="e" onchange="this.form.submit()"><option>Les Tilleuls</option><option>Jules-Ferry</option></select></form>')),
+    "9.4.1-inline-quote": (page('<p>Le maire a déclaré : <q>Nous ouvrirons la nouvelle cantine à la rentrée de septembre.</q></p>'),
+                           page('<p>Le maire a déclaré : « Nous ouvrirons la nouvelle cantine à la rentrée de septembre. »</p>')),
+    "9.4.2-block-quote": (page('<blockquote><p>« Nous ouvrirons la nouvelle cantine à la rentrée de septembre, avec des repas préparés sur place. »</p></blockquote>'),
+                          page('<p>« Nous ouvrirons la nouvelle cantine à la rentrée de septembre, avec des repas préparés sur place. »</p>')),
+    "10.7.1-outline-focus": (page('<p><a href="/tarifs">Tarifs de la cantine</a></p>', head='<style>a:focus { outline: none; box-shadow: 0 0 0 3px #1e3a8a }</style>'),
+                             page('<p><a href="/tarifs">Tarifs de la cantine</a></p>', head='<style>a:focus { outline: none }</style>')),
+    "10.7.1-outline-none": (page('<p><a href="/tarifs">Tarifs de la cantine</a></p>', head='<style>a { outline: 0 } a:focus-visible { outline: 3px solid #1e3a8a }</style>'),
+                            page('<p><a href="/tarifs">Tarifs de la cantine</a></p>', head='<style>a { outline: 0 }</style>')),
+    "10.11.1-fixed-width": (page('<div class="encadre"><p>Inscriptions ouvertes</p></div>', head='<style>.encadre { max-width: 600px }</style>'),
+                            page('<div class="encadre"><p>Inscriptions ouvertes</p></div>', head='<style>.encadre { width: 600px }</style>')),
+    "10.14.1-hover-only": (page('<p class="aide"><button type="button">Aide</button><span class="bulle">Le dossier est à rendre avant le 30 juin.</span></p>',
+                                head='<style>.bulle { display: none } .aide:hover .bulle, .aide:focus-within .bulle { display: block }</style>'),
+                           page('<p class="aide"><button type="button">Aide</button><span class="bulle">Le dossier est à rendre avant le 30 juin.</span></p>',
+                                head='<style>.bulle { display: none } .aide:hover .bulle { display: block }</style>')),
+    "11.3.1-same-function": (page('<form action="/r"><fieldset><legend>Premier parent</legend><label for="t1">Téléphone</label><input id="t1" type="tel" autocomplete="tel"></fieldset>'
+                                  '<fieldset><legend>Second parent</legend><label for="t2">Téléphone</label><input id="t2" type="tel" autocomplete="tel"></fieldset></form>'),
+                             page('<form action="/r"><fieldset><legend>Premier parent</legend><label for="t1">Téléphone</label><input id="t1" type="tel" autocomplete="tel"></fieldset>'
+                                  '<fieldset><legend>Second parent</legend><label for="t2">Numéro de portable</label><input id="t2" type="tel" autocomplete="tel"></fieldset></form>')),
+    "12.10.1-keyshortcuts": (page('<p><button type="button" aria-keyshortcuts="Alt+Shift+R">Rechercher</button></p>'),
+                             page('<p><button type="button" aria-keyshortcuts="r">Rechercher</button></p>')),
+    "13.5.1-emoticon": (page('<p>Bonnes vacances à tous <abbr title="sourire">:-)</abbr></p>'), page('<p>Bonnes vacances à tous :-)</p>')),
+    "13.9.1-orientation": (page(head='<style>@media (orientation: landscape) { main { transform: none } }</style>'),
+                           page(head='<style>@media (orientation: portrait) { html { transform: rotate(90deg) } }</style>')),
 }
 
 out = pathlib.Path("rules")
