@@ -34,9 +34,12 @@ final class Store: Sendable {
     /// stores them one transaction each, so a bad item cannot cost the others their receipt.
     /// If it fails because of the database (busy, disk full, I/O), every item gets the error.
     func commit(_ items: [NewSubmission]) async -> [Result<StoredReceipt, QueueError>] {
+        // Drawn and hashed before taking the write lock: the one writer should spend its time
+        // on SQLite, not on random bytes and SHA-256.
+        let keys = items.map { _ in NewKey() }
         do {
             let receipts = try await pool.writeWithoutTransaction { [referenceSeed] db in
-                try Store.transaction(db, items, referenceSeed: referenceSeed)
+                try Store.transaction(db, items, keys: keys, referenceSeed: referenceSeed)
             }
             transactions.add(1)
             return receipts.map { .success($0) }
@@ -56,8 +59,9 @@ final class Store: Sendable {
 
     func commitNow(_ item: NewSubmission) throws -> StoredReceipt {
         do {
+            let key = NewKey()
             let receipts = try pool.writeWithoutTransaction { db in
-                try Store.transaction(db, [item], referenceSeed: referenceSeed)
+                try Store.transaction(db, [item], keys: [key], referenceSeed: referenceSeed)
             }
             transactions.add(1)
             return receipts[0]
@@ -68,21 +72,33 @@ final class Store: Sendable {
 
     /// One IMMEDIATE transaction (it takes the write lock at BEGIN, waiting with the busy
     /// timeout, so it can never fail half-way on a lock upgrade).
-    static func transaction(_ db: Database, _ items: [NewSubmission], referenceSeed: UInt64?) throws -> [StoredReceipt] {
+    static func transaction(_ db: Database, _ items: [NewSubmission], keys: [NewKey], referenceSeed: UInt64?) throws -> [StoredReceipt] {
+        precondition(keys.count == items.count, "one tracking key per submission")
         var receipts: [StoredReceipt] = []
         receipts.reserveCapacity(items.count)
         var generator = ReferenceRandom(seed: referenceSeed)
         try db.inTransaction(.immediate) {
-            for item in items {
-                receipts.append(try insert(item, db, generator: &generator))
+            receipts.removeAll(keepingCapacity: true)
+            for (item, key) in zip(items, keys) {
+                receipts.append(try insert(item, key: key, db, generator: &generator))
             }
             return .commit
         }
         return receipts
     }
 
-    private static func insert(_ item: NewSubmission, _ db: Database, generator: inout ReferenceRandom) throws -> StoredReceipt {
-        let trackingKey = TrackingKey.generate()
+    /// A tracking key and its stored hash.
+    struct NewKey: Sendable {
+        let key = TrackingKey.generate()
+        let storedHash: Data
+
+        init() {
+            storedHash = Data(TrackingKey.hash(key))
+        }
+    }
+
+    private static func insert(_ item: NewSubmission, key: NewKey, _ db: Database, generator: inout ReferenceRandom) throws -> StoredReceipt {
+        let trackingKey = key.key
         let milliseconds = Timestamp.milliseconds(Date())
         let receivedAt = Timestamp.string(milliseconds: milliseconds)
 
@@ -101,7 +117,7 @@ final class Store: Sendable {
             try insertSubmission.execute(arguments: [
                 reference, text(item.formID), text(item.formDigest), text(item.serviceID),
                 item.channel.rawValue, receivedAt, text(item.payloadJSON),
-                Data(TrackingKey.hash(trackingKey)), item.retentionDays, item.notifyEmail.map(text),
+                key.storedHash, item.retentionDays, item.notifyEmail.map(text),
             ])
             if db.changesCount == 1 { break }
             if attempt == referenceAttempts {
