@@ -79,8 +79,9 @@ public final class MailSender: Sendable {
             do {
                 bytes = try MIMEEncoder.encode(try composer.message(for: job))
             } catch {
-                try queue.outboxFailed(id: item.id, error: "courriel impossible à composer : \(error)", permanent: true, now: clock())
-                log("Courriel de la demande \(reference) abandonné : il n’a pas pu être composé (\(error)).")
+                let detail = Self.compositionFailure(error)
+                try queue.outboxFailed(id: item.id, error: "courriel impossible à composer : \(detail)", permanent: true, now: clock())
+                log("Courriel de la demande \(reference) abandonné : il n’a pas pu être composé (\(detail)).")
                 report.abandoned += 1
                 continue
             }
@@ -116,5 +117,15 @@ public final class MailSender: Sendable {
             }
         }
         return report
+    }
+
+    /// Why a message could not be composed, without the address itself (the outbox's errors
+    /// and the log hold no personal data).
+    static func compositionFailure(_ error: any Error) -> String {
+        switch error as? MIMEError {
+        case .invalidAddress?: return "l’adresse du destinataire n’est pas utilisable dans un courriel"
+        case let known?: return known.description
+        case nil: return "\(error)"
+        }
     }
 }

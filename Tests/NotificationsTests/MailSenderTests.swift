@@ -106,6 +106,17 @@ import Testing
         #expect(try queue.outboxPending(kind: "mail") == 0)
     }
 
+    @Test func anAddressMIMECannotCarryIsGivenUpWithoutWritingItAnywhere() throws {
+        let folder = try ScratchFolder("sender")
+        // Accepted by the form's check, refused by the MIME encoder (two dots in a row).
+        let (queue, references) = try Self.queue(in: folder, addresses: ["elise..dupont@example.org"])
+        let clock = Clock(), logs = LockedValue<[String]>([])
+        let report = try Self.sender(queue, relay: "smtp://127.0.0.1:\(try TestProcesses.closedPort())", clock: clock, logs: logs).runOnce()
+        #expect(report.abandoned == 1 && report.sent == 0)
+        #expect(try queue.mailNotices(reference: references[0]).map(\.state) == [.abandoned])
+        #expect(logs.get().count == 1 && !logs.get()[0].contains("elise") && logs.get()[0].contains(references[0]))
+    }
+
     @Test func afterTwelveFailuresAMessageIsGivenUp() throws {
         let folder = try ScratchFolder("sender")
         let (queue, references) = try Self.queue(in: folder, addresses: ["a@example.org"])
