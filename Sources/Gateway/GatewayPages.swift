@@ -53,21 +53,15 @@ struct GatewayPages: Sendable {
     // MARK: - The receipt
 
     func receiptPage(_ record: SubmissionRecord, trackingURL: String, mail: MailNotice? = nil) -> String {
-        let form = site.forms[record.formID]
-        let service = site.config.services.first { $0.id == record.serviceID }
-            ?? Service(id: record.serviceID, name: site.config.authority.name, email: site.config.authority.email,
-                       phone: site.config.authority.phone, address: site.config.authority.address.singleLine, hours: "")
-        let received = ParisDateTime(record.receivedAt)
-        let procedure = form?.procedure
-        let isDemande = procedure?.kind == .demande
-        let silenceDate = isDemande ? procedure?.delay.map { received.date.adding($0) } : nil
+        let facts = RequestFacts(record, site: site)
+        let form = facts.form
         var receipt = ReceiptView(
-            reference: record.reference, receivedAt: received.french, receivedAtISO: received.iso8601,
+            reference: record.reference, receivedAt: facts.received.french, receivedAtISO: facts.received.iso8601,
             formTitle: form?.title ?? record.formID, formURL: site.frame.published(SitePaths.formURL(record.formID)),
-            channel: GatewayWording.channel(record.channel), service: ReceiptView.ServiceView(service), kind: procedure?.kind,
-            acknowledgementDue: isDemande ? FrenchCalendar.addingWorkingDays(10, to: received.date).french : nil,
-            implicitDecision: procedure?.implicitDecision, silenceDate: silenceDate?.french,
-            silenceDelay: procedure?.delay?.description, appealRoutes: isDemande ? procedure?.appealRoutes ?? [] : [],
+            channel: GatewayWording.channel(record.channel), service: ReceiptView.ServiceView(facts.service),
+            kind: facts.procedure?.kind, acknowledgementDue: facts.acknowledgementDue?.french,
+            implicitDecision: facts.procedure?.implicitDecision, silenceDate: facts.silenceDate?.french,
+            silenceDelay: facts.procedure?.delay?.description, appealRoutes: facts.appealRoutes,
             status: GatewayWording.status(record.status),
             events: record.events.map { event in
                 let at = ParisDateTime(event.at)

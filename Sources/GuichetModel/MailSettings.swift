@@ -50,15 +50,11 @@ public struct MailSettings: Sendable, Equatable {
         self.transport = transport
     }
 
-    /// Whether `address` looks like one a relay will take: `local@domain`, printable ASCII,
-    /// no spaces or angle brackets, at most 254 characters. (FormKit checks the citizen's
-    /// address more strictly; this guards the configuration and the envelope.)
+    /// Whether `address` can be an envelope and header address (`MailAddress.isValid`) whose
+    /// domain is a real host name (with a dot, or `localhost`): what the configuration's `from`
+    /// and a citizen's address must be before anything is queued for them.
     public static func isPlausibleAddress(_ address: String) -> Bool {
-        guard address.utf8.count <= 254, !address.isEmpty else { return false }
-        let parts = address.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, parts[1].contains(".") || parts[1] == "localhost" else {
-            return false
-        }
-        return address.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "<") && $0 != UInt8(ascii: ">") }
+        guard MailAddress.isValid(address), let domain = address.split(separator: "@").last else { return false }
+        return domain.contains(".") || domain == "localhost"
     }
 }

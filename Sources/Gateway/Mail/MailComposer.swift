@@ -33,15 +33,8 @@ public struct MailComposer: MailComposing {
     public func message(for job: MailJob) throws -> MailMessage {
         let record = job.record
         let config = site.config
-        let form = site.forms[record.formID]
-        let service = config.service(id: record.serviceID)
-            ?? Service(id: record.serviceID, name: config.authority.name, email: config.authority.email,
-                       phone: config.authority.phone, address: config.authority.address.singleLine, hours: "")
-        let received = ParisDateTime(record.receivedAt)
-        let procedure = form?.procedure
-        let isDemande = procedure?.kind == .demande
-        let silenceDate = isDemande ? procedure?.delay.map { received.date.adding($0) } : nil
-        let noun = ReceiptView.nouns(procedure?.kind).noun
+        let facts = RequestFacts(record, site: site)
+        let noun = ReceiptView.nouns(facts.procedure?.kind).noun
 
         let occasion: MailView.Occasion
         let subject: String
@@ -53,24 +46,24 @@ public struct MailComposer: MailComposing {
         case let .event(event):
             occasion = .event(kind: event.kind, date: ParisDateTime(event.at).date.french, message: event.message,
                               deadline: Self.deadline(event.data)?.french)
-            subject = "Votre \(noun) \(record.reference) : \(Self.subjectLabel(event.kind))"
+            subject = "Votre \(noun) \(record.reference) : \(GatewayWording.event(event.kind))"
         }
         let view = MailView(
             subject: "\(subject) – \(config.authority.name)", authority: config.authority,
             siteURL: publicOrigin + site.frame.published("/"),
             privacyURL: publicOrigin + site.frame.published("/donnees-personnelles/"),
-            reference: record.reference, receivedAt: received.french, formTitle: form?.title ?? record.formID,
-            service: ReceiptView.ServiceView(service), kind: procedure?.kind,
+            reference: record.reference, receivedAt: facts.received.french, formTitle: facts.form?.title ?? record.formID,
+            service: ReceiptView.ServiceView(facts.service), kind: facts.procedure?.kind,
             isElectronicSubmission: record.channel == .web, occasion: occasion,
-            acknowledgementDue: isDemande ? FrenchCalendar.addingWorkingDays(10, to: received.date).french : nil,
-            implicitDecision: procedure?.implicitDecision, silenceDate: silenceDate?.french,
-            silenceDelay: procedure?.delay?.description, appealRoutes: isDemande ? procedure?.appealRoutes ?? [] : [])
+            acknowledgementDue: facts.acknowledgementDue?.french, implicitDecision: facts.procedure?.implicitDecision,
+            silenceDate: facts.silenceDate?.french, silenceDelay: facts.procedure?.delay?.description,
+            appealRoutes: facts.appealRoutes)
         let (text, html) = site.theme.renderMail(view)
         let domain = settings.from.split(separator: "@").last.map(String.init) ?? "guichet.invalid"
         return MailMessage(
             from: Mailbox(name: config.authority.name, address: settings.from),
             to: [Mailbox(address: job.recipient)],
-            replyTo: Mailbox(name: service.name, address: service.email),
+            replyTo: Mailbox(name: facts.service.name, address: facts.service.email),
             subject: view.subject, textBody: text, htmlBody: html,
             messageID: "\(job.item.id).\(record.reference).guichet@\(domain)",
             date: Date(),
@@ -82,18 +75,5 @@ public struct MailComposer: MailComposing {
         guard let data, let object = try? JSONSerialization.jsonObject(with: Data(data.utf8)) as? [String: Any],
               let text = object["date_limite"] as? String else { return nil }
         return SimpleDate(iso: text)
-    }
-
-    static func subjectLabel(_ kind: String) -> String {
-        switch kind {
-        case "accuse-de-reception": return "accusé de réception"
-        case "incomplet": return "dossier incomplet"
-        case "en-cours": return "instruction en cours"
-        case "acceptee": return "décision favorable"
-        case "refusee": return "décision défavorable"
-        case "sans-suite": return "classement sans suite"
-        case "message": return "message du service"
-        default: return GatewayWording.event(kind)
-        }
     }
 }

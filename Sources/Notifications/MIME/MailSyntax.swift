@@ -1,9 +1,7 @@
+import GuichetModel
+
 /// The RFC 5322 syntax checks the encoder needs: addresses, Message-IDs, field names.
 enum MailSyntax {
-    /// RFC 5321 §4.5.3.1: an address path holds at most 256 characters with its angle
-    /// brackets, so 254 for the address itself; 64 for the local part.
-    static let maximumAddressLength = 254
-    static let maximumLocalPartLength = 64
     /// Not an RFC limit: keeps `Message-ID: <…>` well under the 998-character line limit.
     static let maximumMessageIDLength = 250
 
@@ -14,19 +12,9 @@ enum MailSyntax {
         "content-type", "content-transfer-encoding",
     ]
 
-    /// `local@domain`, both parts dot-atoms (RFC 5322 §3.4.1 without the quoted-string and
-    /// domain-literal forms). Stricter than "printable ASCII with one @" on purpose: an
-    /// unquoted `,`, `;`, `"`, `(`, `:` or `\` in an address would change how the `To` header
-    /// is read (a comma makes two recipients), and we never quote addresses.
+    /// `MailAddress.isValid` (GuichetModel): the grammar the gateway also checks before queueing.
     static func validateAddress(_ address: String) throws(MIMEError) {
-        let bytes = Array(address.utf8)
-        guard bytes.count <= maximumAddressLength,
-              let at = bytes.firstIndex(of: UInt8(ascii: "@")),
-              bytes.lastIndex(of: UInt8(ascii: "@")) == at
-        else { throw .invalidAddress(address) }
-        let local = bytes[..<at], domain = bytes[(at + 1)...]
-        guard local.count <= maximumLocalPartLength, isDotAtom(local), isDotAtom(domain)
-        else { throw .invalidAddress(address) }
+        guard MailAddress.isValid(address) else { throw .invalidAddress(address) }
     }
 
     /// RFC 5322 §3.6.4 `id-left "@" id-right`, both dot-atoms (the no-fold-literal form of
@@ -36,7 +24,7 @@ enum MailSyntax {
         guard bytes.count <= maximumMessageIDLength,
               let at = bytes.firstIndex(of: UInt8(ascii: "@")),
               bytes.lastIndex(of: UInt8(ascii: "@")) == at,
-              isDotAtom(bytes[..<at]), isDotAtom(bytes[(at + 1)...])
+              MailAddress.isDotAtom(bytes[..<at]), MailAddress.isDotAtom(bytes[(at + 1)...])
         else { throw .invalidMessageID(id) }
     }
 
@@ -47,37 +35,6 @@ enum MailSyntax {
         else { throw .invalidHeaderName(name) }
         guard !reservedHeaderNames.contains(name.lowercased()) else { throw .reservedHeaderName(name) }
     }
-
-    /// RFC 5322 §3.2.3 dot-atom-text: atext runs separated by single dots, no dot at either end.
-    static func isDotAtom(_ bytes: ArraySlice<UInt8>) -> Bool {
-        guard let first = bytes.first, let last = bytes.last,
-              first != UInt8(ascii: "."), last != UInt8(ascii: ".")
-        else { return false }
-        var previousWasDot = false
-        for byte in bytes {
-            if byte == UInt8(ascii: ".") {
-                if previousWasDot { return false }
-                previousWasDot = true
-            } else {
-                guard isAtext(byte) else { return false }
-                previousWasDot = false
-            }
-        }
-        return true
-    }
-
-    /// RFC 5322 §3.2.3 atext: letters, digits and ``!#$%&'*+-/=?^_`{|}~``.
-    static func isAtext(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-             UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return true
-        default:
-            return atextSymbols.contains(byte)
-        }
-    }
-
-    private static let atextSymbols = Set("!#$%&'*+-/=?^_`{|}~".utf8)
 }
 
 /// Text that goes into a header: subject, display names, extra header values.

@@ -1,3 +1,4 @@
+import GuichetModel
 /// Writing `Mailbox` values into address headers (RFC 5322 §3.4).
 extension HeaderField {
     /// Appends `name <address>, …`, folding between the mailboxes and inside long names.
@@ -38,7 +39,7 @@ enum DisplayName {
     /// RFC 5322 §3.2.5 phrase of atoms: atext words separated by single spaces.
     static func isAtomSequence(_ name: String) -> Bool {
         name.split(separator: " ", omittingEmptySubsequences: false)
-            .allSatisfy { !$0.isEmpty && $0.utf8.allSatisfy(MailSyntax.isAtext) }
+            .allSatisfy { !$0.isEmpty && $0.utf8.allSatisfy(MailAddress.isAtext) }
     }
 
     /// RFC 5322 §3.2.4: `"` and `\` escaped by a backslash, everything else as it is.
