@@ -201,10 +201,12 @@ extension PageContext {
         let node = document.nodes[index]
         guard node.isElement else { return false }
         if node.has("hidden") || node.name == "template" { return true }
-        if node.name == "input", node.attribute("type")?.lowercased() == "hidden" { return true }
+        if node.name == "input", let type = node.attribute("type"), type.equalsIgnoringASCIICase("hidden") { return true }
         let declared = styles.declared(index)
-        if declared["display"]?.lowercased() == "none" { return true }
-        if let visibility = declared["visibility"]?.lowercased(), visibility == "hidden" || visibility == "collapse" { return true }
+        if declared.isEmpty { return false }
+        if let display = declared.display, display.equalsIgnoringASCIICase("none") { return true }
+        if let visibility = declared.visibility,
+           visibility.equalsIgnoringASCIICase("hidden") || visibility.equalsIgnoringASCIICase("collapse") { return true }
         return false
     }
 

@@ -73,3 +73,19 @@ enum ByteScan {
         }
     }
 }
+
+extension String {
+    /// Equal to `lowercase` (lower-case ASCII) ignoring ASCII case, without allocating the
+    /// lower-cased copy that `lowercased() ==` makes.
+    func equalsIgnoringASCIICase(_ lowercase: StaticString) -> Bool {
+        let other = UnsafeBufferPointer(start: lowercase.utf8Start, count: lowercase.utf8CodeUnitCount)
+        var index = 0
+        for byte in utf8 {
+            guard index < other.count else { return false }
+            let folded = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+            guard folded == other[index] else { return false }
+            index += 1
+        }
+        return index == other.count
+    }
+}

@@ -1,4 +1,9 @@
 import CLibXML2
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// An HTML page parsed by libxml2's HTML parser and copied into a flat, read-only arena.
 ///
@@ -69,6 +74,16 @@ public struct HTMLDocument: Sendable {
     ///   to let libxml2 read `<meta charset>`.
     /// - Throws: `HTMLDocumentError` when the page is too large or libxml2 gives up.
     public init(parsing bytes: [UInt8], encoding: String? = "UTF-8") throws {
+        self = try bytes.withUnsafeBufferPointer { try HTMLDocument(buffer: $0, encoding: encoding) }
+    }
+
+    /// Convenience for Swift strings (always UTF-8), parsed in place (no copy of the page).
+    public init(parsing html: String) throws {
+        var html = html
+        self = try html.withUTF8 { try HTMLDocument(buffer: $0, encoding: "UTF-8") }
+    }
+
+    private init(buffer bytes: UnsafeBufferPointer<UInt8>, encoding: String?) throws {
         guard bytes.count <= Self.maximumByteCount else {
             throw HTMLDocumentError.tooLarge(byteCount: bytes.count, limit: Self.maximumByteCount)
         }
@@ -77,14 +92,21 @@ public struct HTMLDocument: Sendable {
             // Without this, libxml2 invents an HTML 4.0 doctype for pages that have none.
             | HTML_PARSE_NODEFDTD.rawValue | XML_PARSE_HUGE.rawValue)
         // libxml2 wants a non-null buffer even for an empty page.
-        let source = bytes.isEmpty ? [UInt8(ascii: " ")] : bytes
-        let parsed: htmlDocPtr? = source.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pointer in
-                if let encoding {
-                    return htmlReadMemory(pointer, Int32(buffer.count), nil, encoding, options)
-                }
-                return htmlReadMemory(pointer, Int32(buffer.count), nil, nil, options)
+        let space: [CChar] = [CChar(UInt8(ascii: " "))]
+        let parsed: htmlDocPtr? = space.withUnsafeBufferPointer { spaceBuffer in
+            let pointer: UnsafePointer<CChar>
+            let count: Int
+            if let base = bytes.baseAddress, bytes.count > 0 {
+                pointer = UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self)
+                count = bytes.count
+            } else {
+                pointer = spaceBuffer.baseAddress!
+                count = 1
             }
+            if let encoding {
+                return htmlReadMemory(pointer, Int32(count), nil, encoding, options)
+            }
+            return htmlReadMemory(pointer, Int32(count), nil, nil, options)
         }
         guard let document = parsed else { throw HTMLDocumentError.unreadable }
         defer { xmlFreeDoc(document) }
@@ -109,9 +131,30 @@ public struct HTMLDocument: Sendable {
         subtreeEnds = ends
     }
 
-    /// Convenience for Swift strings (always UTF-8).
-    public init(parsing html: String) throws {
-        try self.init(parsing: Array(html.utf8))
+    /// Reads and parses the page in `file`, refusing a file over `maximumByteCount` before
+    /// reading it.
+    public init(contentsOfFile file: String) throws {
+        let descriptor = open(file, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw HTMLDocumentError.cannotRead }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw HTMLDocumentError.cannotRead }
+        let size = Int(status.st_size)
+        guard size <= Self.maximumByteCount else {
+            throw HTMLDocumentError.tooLarge(byteCount: size, limit: Self.maximumByteCount)
+        }
+        var failed = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            initialized = 0
+            while initialized < size {
+                let got = read(descriptor, buffer.baseAddress! + initialized, size - initialized)
+                if got < 0 && errno == EINTR { continue }
+                if got <= 0 { failed = got < 0; break }
+                initialized += got
+            }
+        }
+        if failed { throw HTMLDocumentError.cannotRead }
+        try self.init(parsing: bytes)
     }
 
     // MARK: - Tree navigation

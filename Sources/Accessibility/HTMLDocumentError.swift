@@ -5,6 +5,8 @@ public enum HTMLDocumentError: Error, Sendable, Equatable, CustomStringConvertib
     case tooLarge(byteCount: Int, limit: Int)
     /// libxml2 returned no document at all.
     case unreadable
+    /// The file could not be opened or read (permissions, removed while being checked).
+    case cannotRead
 
     public var description: String {
         switch self {
@@ -13,6 +15,8 @@ public enum HTMLDocumentError: Error, Sendable, Equatable, CustomStringConvertib
                 + "le vérificateur RGAA refuse de l'analyser. Découpez la page en plusieurs pages plus légères."
         case .unreadable:
             return "Le fichier ne peut pas être lu comme une page HTML."
+        case .cannotRead:
+            return "Le fichier n’a pas pu être ouvert ou lu (droits d’accès, fichier supprimé pendant la vérification)."
         }
     }
 }

@@ -1,5 +1,6 @@
 import Accessibility
 import Foundation
+import Synchronization
 import GuichetModel
 import Rendering
 
@@ -112,12 +113,17 @@ extension SiteBuild {
         let assets = source.theme.assetsDirectory
         let assetsPrefix = PageComposer(source: source, plan: plan).published(SitePlan.assetsPrefix)
         // The pages link the theme's stylesheet; read it from Theme/assets (it is not written yet).
+        // Every page links the same sheets: each is read once (`.some(nil)`: unreadable).
+        let sheets = Mutex<[String: String?]>([:])
         let stylesheet: @Sendable (String, String) -> String? = { _, href in
             guard href.hasPrefix(assetsPrefix), !href.contains("..") else { return nil }
-            return try? String(contentsOf: assets.appendingPathComponent(String(href.dropFirst(assetsPrefix.count))), encoding: .utf8)
+            if let known = sheets.withLock({ $0[href] }) { return known }
+            let text = try? String(contentsOf: assets.appendingPathComponent(String(href.dropFirst(assetsPrefix.count))), encoding: .utf8)
+            sheets.withLock { $0[href] = .some(text) }
+            return text
         }
         func check(_ pages: [RenderedPage]) -> SiteReport {
-            SiteChecker.check(pages.map { SiteChecker.Page(path: $0.outputPath, html: Array($0.html.utf8)) }, stylesheet: stylesheet)
+            SiteChecker.check(pages.map { SiteChecker.Page(path: $0.outputPath, text: $0.html) }, stylesheet: stylesheet)
         }
         var report = check(site.pages)
         var diagnostics: [Diagnostic] = []

@@ -1,6 +1,7 @@
 import Accessibility
 import ArgumentParser
 import Foundation
+import Synchronization
 
 /// `guichet check`: the RGAA checker on any HTML files or folders.
 struct CheckCommand: ParsableCommand {
@@ -43,19 +44,21 @@ struct CheckCommand: ParsableCommand {
             FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
             let files = isDirectory.boolValue ? htmlFiles(in: url) : [url]
             for file in files {
-                guard let data = FileManager.default.contents(atPath: file.path) else {
+                // Read later, on the checking threads; an unreadable file is still a usage error.
+                guard FileManager.default.isReadableFile(atPath: file.path) else {
                     printError("guichet: impossible de lire \(file.path)")
                     throw ExitCode(2)
                 }
                 let display = isDirectory.boolValue ? relative(file, to: url, prefix: path) : path
-                pages.append(SiteChecker.Page(path: display, html: Array(data)))
+                pages.append(SiteChecker.Page(path: display, file: file.path))
                 locations[display] = (isDirectory.boolValue ? url : file.deletingLastPathComponent(), file)
             }
         }
         let known = locations
+        let stylesheets = LocalStylesheets()
         let report = SiteChecker.check(pages) { pagePath, href in
             guard let location = known[pagePath] else { return nil }
-            return LocalStylesheets.read(href: href, page: location.file, root: location.root)
+            return stylesheets.read(href: href, page: location.file, root: location.root)
         }
         switch format {
         case .text: print(ReportFormatter.text(report), terminator: "")
@@ -67,9 +70,12 @@ struct CheckCommand: ParsableCommand {
 
     func htmlFiles(in folder: URL) -> [URL] {
         guard let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil) else { return [] }
+        // Sorted by path, each path computed once (not twice per comparison).
         return enumerator.compactMap { $0 as? URL }
             .filter { ["html", "htm"].contains($0.pathExtension.lowercased()) }
+            .map { (path: $0.path, url: $0) }
             .sorted { $0.path < $1.path }
+            .map(\.url)
     }
 
     func relative(_ file: URL, to folder: URL, prefix: String) -> String {
@@ -81,11 +87,23 @@ struct CheckCommand: ParsableCommand {
 
 /// Stylesheets of checked pages, read from disk only: `/assets/x.css` from the checked
 /// folder, `x.css` next to the page. Remote sheets are not fetched (the checker works offline).
-enum LocalStylesheets {
-    static func read(href: String, page: URL, root: URL) -> String? {
+/// Each file is read once per run: every page of a site links the same sheets.
+final class LocalStylesheets: Sendable {
+    private let cache = Mutex<[String: String?]>([:])
+
+    func read(href: String, page: URL, root: URL) -> String? {
         if href.contains("://") || href.hasPrefix("//") { return nil }
         var path = href
         if let cut = path.firstIndex(where: { $0 == "?" || $0 == "#" }) { path = String(path[..<cut]) }
+        let base = path.hasPrefix("/") ? root.path : page.deletingLastPathComponent().path
+        let key = base + "\u{0}" + path
+        if let known = cache.withLock({ $0[key] }) { return known }
+        let text = Self.read(path: path, page: page, root: root)
+        cache.withLock { $0[key] = .some(text) }
+        return text
+    }
+
+    private static func read(path: String, page: URL, root: URL) -> String? {
         let url: URL
         if path.hasPrefix("/") {
             url = root.appendingPathComponent(String(path.dropFirst()))

@@ -107,6 +107,46 @@ import Testing
         }
     }
 
+    /// Pages given as files are read on the checking threads: a missing file, a folder, an
+    /// empty file and a file over the limit (refused from its size, before it is read) each
+    /// get an 8.2.1 finding with a French sentence, and the other pages are still checked.
+    @Test func pagesReadFromFilesThatCannotBeChecked() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("guichet-pages-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let good = folder.appendingPathComponent("bonne.html")
+        try Data(Self.page).write(to: good)
+        let empty = folder.appendingPathComponent("vide.html")
+        try Data().write(to: empty)
+        let huge = folder.appendingPathComponent("enorme.html")
+        FileManager.default.createFile(atPath: huge.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: huge)
+        try handle.truncate(atOffset: UInt64(HTMLDocument.maximumByteCount + 1)) // sparse: nothing is written
+        try handle.close()
+        let report = SiteChecker.check([
+            SiteChecker.Page(path: "bonne.html", file: good.path),
+            SiteChecker.Page(path: "absente.html", file: folder.appendingPathComponent("absente.html").path),
+            SiteChecker.Page(path: "dossier.html", file: folder.path),
+            SiteChecker.Page(path: "vide.html", file: empty.path),
+            SiteChecker.Page(path: "enorme.html", file: huge.path),
+        ])
+        let byPath = Dictionary(uniqueKeysWithValues: report.files.map { ($0.path, $0.findings) })
+        #expect(byPath["bonne.html"]?.contains { $0.test == "8.2.1" } == false)
+        #expect(byPath["absente.html"]?.first?.message == HTMLDocumentError.cannotRead.description)
+        #expect(byPath["dossier.html"]?.first?.test == "8.2.1")
+        #expect(byPath["vide.html"]?.contains { $0.test == "8.1.1" } == true)
+        let refusal = try #require(byPath["enorme.html"]?.first)
+        #expect(refusal.test == "8.2.1" && refusal.message.contains("au-delà de 20 Mo"))
+    }
+
+    @Test func aPageGivenAsTextIsCheckedLikeItsBytes() throws {
+        let text = String(decoding: Self.page, as: UTF8.self)
+        let fromText = SiteChecker.check([SiteChecker.Page(path: "p.html", text: text)])
+        let fromBytes = SiteChecker.check([SiteChecker.Page(path: "p.html", html: Self.page)])
+        #expect(fromText.files.map(\.findings) == fromBytes.files.map(\.findings))
+        #expect(!fromText.files[0].findings.isEmpty || fromText.files[0].applicable.count > 3)
+    }
+
     @Test func seededRandomMutationsOfARealPage() throws {
         var generator = SplitMix64(state: 2026)
         let alphabet = Array("<>/=\"' &;#!-abcdefghilmnoprstuvxyz0123456789".utf8) + [0x00, 0xC3, 0xA9, 0xFF]

@@ -30,8 +30,9 @@ final class LinkRule: Rule {
             page.report("6.2.1", .nonConforme, at: element, Messages.linkWithoutName)
             return
         }
-        let normalized = name.lowercased().trimmingCharacters(in: Self.punctuation)
-        if Self.genericLinkTexts.contains(normalized) {
+        // Generic texts are short: a longer name is not one (and is not lower-cased for it).
+        if name.utf8.count <= Self.longestGenericText,
+           Self.genericLinkTexts.contains(name.lowercased().trimmingCharacters(in: Self.punctuation)) {
             page.report("6.1.1", .aVerifier, at: element, Messages.genericLinkText(name))
         }
         if let href = node.attribute("href"), let format = Self.officeFormat(of: href) {
@@ -66,9 +67,16 @@ final class LinkRule: Rule {
 
     /// The extension of a link to an office document (PDF, word processor, spreadsheet, slides).
     static func officeFormat(of href: String) -> String? {
-        let path = href.split(whereSeparator: { $0 == "?" || $0 == "#" }).first.map(String.init) ?? href
-        guard let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return nil }
-        let ext = path[path.index(after: dot)...].lowercased()
+        // On bytes: every link of every page comes here, and most have no extension at all.
+        let bytes = href.utf8
+        let end = bytes.firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? bytes.endIndex
+        guard end != bytes.startIndex else { return nil }
+        let path = bytes[bytes.startIndex..<end]
+        guard let dot = path.lastIndex(of: UInt8(ascii: ".")),
+              !path[dot...].contains(UInt8(ascii: "/")) else { return nil }
+        let extensionBytes = path[path.index(after: dot)...]
+        guard extensionBytes.count <= 4 else { return nil }
+        let ext = String(decoding: extensionBytes, as: UTF8.self).lowercased()
         return officeExtensions.contains(ext) ? ext : nil
     }
 
@@ -80,6 +88,7 @@ final class LinkRule: Rule {
         "voir", "voir plus", "lien", "ce lien", "en lire plus", "détails", "plus d'infos", "plus d’infos",
         "click here", "here", "read more", "more", "learn more", "link",
     ]
+    static let longestGenericText = genericLinkTexts.map { $0.utf8.count }.max()! + 8
     static let newWindowWords = ["nouvelle fenêtre", "nouvel onglet", "new window", "new tab", "fenêtre externe"]
     static let skipLinkWords = ["contenu", "aller au", "accès", "skip", "main", "principal", "évitement"]
 }
