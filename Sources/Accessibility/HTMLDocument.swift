@@ -47,7 +47,13 @@ public struct HTMLDocument: Sendable {
 
         /// The value of attribute `name` (lower case), or nil when absent.
         public func attribute(_ name: String) -> String? {
-            for attribute in attributes where attribute.name == name { return attribute.value }
+            // Lengths first: `utf8.count` is stored, while `==` on two different short
+            // strings is a call into the standard library, for every attribute of every
+            // element each rule asks about.
+            let length = name.utf8.count
+            for attribute in attributes where attribute.name.utf8.count == length && attribute.name == name {
+                return attribute.value
+            }
             return nil
         }
 
@@ -316,21 +322,89 @@ extension Unicode.Scalar {
 
 extension String {
     /// Whether the string holds anything but whitespace.
-    var hasNonWhitespace: Bool { unicodeScalars.contains { !$0.isFastWhitespace } }
-
-    /// Trims and folds runs of whitespace to one space.
-    func collapsingWhitespace() -> String {
-        var result = ""
-        result.reserveCapacity(utf8.count)
-        var pendingSpace = false
-        for scalar in unicodeScalars {
-            if scalar.isFastWhitespace {
-                pendingSpace = !result.isEmpty
-            } else {
-                if pendingSpace { result.append(" "); pendingSpace = false }
-                result.unicodeScalars.append(scalar)
+    var hasNonWhitespace: Bool {
+        var copy = self
+        return copy.withUTF8 { bytes in
+            var index = 0
+            while index < bytes.count {
+                let length = Self.whitespaceLength(bytes, at: index)
+                if length == 0 { return true }
+                index += length
             }
+            return false
         }
-        return result
+    }
+
+    /// Trims and folds runs of whitespace to one space. Works on the UTF-8 bytes, and gives
+    /// back the string itself when there is nothing to fold (most texts): accessible names
+    /// and text contents of every page come through here.
+    func collapsingWhitespace() -> String {
+        var copy = self
+        return copy.withUTF8 { bytes -> String? in
+            // Anything to change? Leading, trailing or repeated whitespace, or whitespace
+            // other than a plain space.
+            var needsWork = false
+            var previousWasSpace = true // a leading space needs work
+            var index = 0
+            while index < bytes.count {
+                let length = Self.whitespaceLength(bytes, at: index)
+                if length == 0 {
+                    previousWasSpace = false
+                    index += 1
+                    continue
+                }
+                if previousWasSpace || length != 1 || bytes[index] != UInt8(ascii: " ") { needsWork = true; break }
+                previousWasSpace = true
+                index += length
+            }
+            if !needsWork && !previousWasSpace { return nil }
+            if !needsWork && bytes.isEmpty { return nil }
+            return String(unsafeUninitializedCapacity: bytes.count) { output in
+                var written = 0
+                var pendingSpace = false
+                var index = 0
+                while index < bytes.count {
+                    let length = Self.whitespaceLength(bytes, at: index)
+                    if length > 0 {
+                        pendingSpace = written > 0
+                        index += length
+                        continue
+                    }
+                    if pendingSpace {
+                        output[written] = UInt8(ascii: " ")
+                        written += 1
+                        pendingSpace = false
+                    }
+                    output[written] = bytes[index]
+                    written += 1
+                    index += 1
+                }
+                return written
+            }
+        } ?? self
+    }
+
+    /// Length in bytes of the White_Space character (Unicode property, as
+    /// `Unicode.Scalar.Properties.isWhitespace`) starting at `index`, or 0. `bytes` is valid
+    /// UTF-8 (a Swift string's).
+    @inline(__always)
+    static func whitespaceLength(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
+        let byte = bytes[index]
+        if byte < 0x80 { return byte == 0x20 || (0x09...0x0D).contains(byte) ? 1 : 0 }
+        switch byte {
+        case 0xC2: // U+0085, U+00A0
+            let next = bytes[index + 1]
+            return next == 0x85 || next == 0xA0 ? 2 : 0
+        case 0xE1: // U+1680
+            return bytes[index + 1] == 0x9A && bytes[index + 2] == 0x80 ? 3 : 0
+        case 0xE2: // U+2000…U+200A, U+2028, U+2029, U+202F, U+205F
+            let second = bytes[index + 1], third = bytes[index + 2]
+            if second == 0x80 { return third <= 0x8A || third == 0xA8 || third == 0xA9 || third == 0xAF ? 3 : 0 }
+            return second == 0x81 && third == 0x9F ? 3 : 0
+        case 0xE3: // U+3000
+            return bytes[index + 1] == 0x80 && bytes[index + 2] == 0x80 ? 3 : 0
+        default:
+            return 0
+        }
     }
 }

@@ -41,3 +41,53 @@ import Testing
         #expect(document.nodes.count > 0)
     }
 }
+
+/// `collapsingWhitespace` and `hasNonWhitespace` work on UTF-8 bytes; they must agree with
+/// the definition on Unicode scalars (`properties.isWhitespace`) for any text.
+@Suite struct WhitespaceFoldingTests {
+    static func reference(_ text: String) -> String {
+        var result = ""
+        var pendingSpace = false
+        for scalar in text.unicodeScalars {
+            if scalar.properties.isWhitespace {
+                pendingSpace = !result.isEmpty
+            } else {
+                if pendingSpace { result.append(" "); pendingSpace = false }
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
+    /// Every White_Space character, their UTF-8 neighbours that are not whitespace, and
+    /// ordinary letters.
+    static let alphabet: [Unicode.Scalar] = {
+        var scalars: [Unicode.Scalar] = (0x09...0x0D).map { Unicode.Scalar($0)! } + [" ", "a", "É", "’", "…", "€", "日", "😀"]
+        let others: [UInt32] = [0x85, 0xA0, 0x84, 0xA1, 0x1680, 0x1681, 0x167F, 0x2000, 0x2005, 0x200A, 0x200B, 0x2027,
+                                0x2028, 0x2029, 0x202A, 0x202F, 0x2030, 0x205F, 0x205E, 0x2060, 0x3000, 0x3001, 0x2FFF]
+        scalars += others.map { Unicode.Scalar($0)! }
+        return scalars
+    }()
+
+    @Test func agreesWithTheScalarDefinitionOnRandomTexts() {
+        var generator = HostileInputTests.SplitMix64(state: 7)
+        for _ in 0..<20_000 {
+            var text = String.UnicodeScalarView()
+            for _ in 0..<Int.random(in: 0...12, using: &generator) {
+                text.append(Self.alphabet.randomElement(using: &generator)!)
+            }
+            let string = String(text)
+            #expect(string.collapsingWhitespace() == Self.reference(string), "\(string.unicodeScalars.map { String($0.value, radix: 16) })")
+            #expect(string.hasNonWhitespace == string.unicodeScalars.contains { !$0.properties.isWhitespace })
+        }
+    }
+
+    @Test func simpleCases() {
+        #expect("".collapsingWhitespace() == "")
+        #expect("   ".collapsingWhitespace() == "")
+        #expect("Plan du site".collapsingWhitespace() == "Plan du site")
+        #expect("  Plan\n\t du\u{00A0}site  ".collapsingWhitespace() == "Plan du site")
+        #expect("Démarches\u{2028}en ligne".collapsingWhitespace() == "Démarches en ligne")
+        #expect(!"\u{3000}\u{202F} ".hasNonWhitespace)
+    }
+}

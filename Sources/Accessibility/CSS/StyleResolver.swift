@@ -40,7 +40,7 @@ final class StyleResolver {
     private var matched: [(key: Int, source: Int, rule: Int)] = []
 
     /// Linked style sheets are the same on every page of a site: parse each text once.
-    private static let parsedSheets = Mutex<[Int: [(css: String, sheet: ParsedStylesheet)]]>([:])
+    private static let parsedSheets = Mutex<[Int: [(css: String, identity: UInt, sheet: ParsedStylesheet)]]>([:])
 
     static let maximumStylesheetBytes = 2 * 1024 * 1024
 
@@ -107,10 +107,22 @@ final class StyleResolver {
     }
 
     /// A parsed sheet from the cache, keyed by a hash of its bytes (no Unicode
-    /// normalisation: a 10 kB theme costs microseconds per page) and checked byte for byte.
+    /// normalisation) and checked byte for byte. The text of a linked sheet is usually the
+    /// very string the caller keeps for the whole run (one read per sheet): when its bytes
+    /// are where a cached text's bytes are, it is that text, and hashing it again (20 kB for
+    /// a theme, on every page) is skipped. (The cache holds its texts, so their storage
+    /// cannot be freed and reused by another string.)
     private static func parsed(_ css: String) -> ParsedStylesheet {
         var css = css
-        let key = css.withUTF8 { bytes in
+        let count = css.utf8.count
+        let identity = css.withUTF8 { UInt(bitPattern: $0.baseAddress) }
+        if identity != 0, count > 64,
+           let known = parsedSheets.withLock({ cache in
+               cache.values.lazy.flatMap { $0 }.first { $0.identity == identity && $0.css.utf8.count == count }?.sheet
+           }) {
+            return known
+        }
+        let hash = css.withUTF8 { bytes in
             var hasher = Hasher()
             hasher.combine(bytes: UnsafeRawBufferPointer(bytes))
             hasher.combine(bytes.count)
@@ -119,10 +131,12 @@ final class StyleResolver {
         // Parsed under the lock: when every thread starts on the same theme, one parses it
         // and the others wait for it instead of parsing it too.
         return parsedSheets.withLock { cache in
-            if let cached = cache[key]?.first(where: { sameBytes($0.css, css) })?.sheet { return cached }
+            if let cached = cache[hash]?.first(where: { sameBytes($0.css, css) })?.sheet { return cached }
             let sheet = ParsedStylesheet(css: css)
             if cache.count >= 64 { cache.removeAll() } // a site has a handful of sheets
-            cache[key, default: []].append((css, sheet))
+            var kept = css
+            let keptIdentity = kept.withUTF8 { UInt(bitPattern: $0.baseAddress) }
+            cache[hash, default: []].append((css: kept, identity: keptIdentity, sheet: sheet))
             return sheet
         }
     }
