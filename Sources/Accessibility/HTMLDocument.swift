@@ -225,7 +225,6 @@ public struct HTMLDocument: Sendable {
 private struct Builder {
     var nodes: [HTMLDocument.Node] = []
     var elementsByID: [String: [Int]] = [:]
-
     /// Iterative pre-order walk: libxml2's own `children`/`next`/`parent` links are the stack.
     mutating func copy(from document: htmlDocPtr) {
         var lastChildOf: [Int] = []   // per depth: index of the last child appended at that depth
@@ -286,7 +285,9 @@ private struct Builder {
                 var value = ""
                 var child = current.pointee.children
                 while let piece = child {
-                    if let content = piece.pointee.content { value += String(cString: content) }
+                    if let content = piece.pointee.content {
+                        if value.isEmpty { value = String(cString: content) } else { value += String(cString: content) }
+                    }
                     child = piece.pointee.next
                 }
                 attributes.append(.init(name: attributeName, value: value))

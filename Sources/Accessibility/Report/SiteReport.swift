@@ -10,7 +10,9 @@ public struct SiteReport: Sendable, Codable {
         public init(path: String, findings: [Finding], applicable: Set<String>) {
             self.path = path
             self.findings = findings
-            self.applicable = applicable.sorted { $0.numericallyPrecedes($1) }
+            // Covered criteria come in order from `Coverage.criteria` (no sort per page).
+            let ordered = Coverage.criteria.filter(applicable.contains)
+            self.applicable = ordered.count == applicable.count ? ordered : applicable.sorted { $0.numericallyPrecedes($1) }
         }
 
         private enum CodingKeys: String, CodingKey { case path, findings }
