@@ -43,14 +43,16 @@ struct CheckCommand: ParsableCommand {
             var isDirectory: ObjCBool = false
             FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
             let files = isDirectory.boolValue ? htmlFiles(in: url) : [url]
+            let base = url.path.hasSuffix("/") ? url.path : url.path + "/"
             for file in files {
+                let filePath = file.path
                 // Read later, on the checking threads; an unreadable file is still a usage error.
-                guard FileManager.default.isReadableFile(atPath: file.path) else {
-                    printError("guichet: impossible de lire \(file.path)")
+                guard FileManager.default.isReadableFile(atPath: filePath) else {
+                    printError("guichet: impossible de lire \(filePath)")
                     throw ExitCode(2)
                 }
-                let display = isDirectory.boolValue ? relative(file, to: url, prefix: path) : path
-                pages.append(SiteChecker.Page(path: display, file: file.path))
+                let display = isDirectory.boolValue ? relative(filePath, file, base: base, prefix: path) : path
+                pages.append(SiteChecker.Page(path: display, file: filePath))
                 locations[display] = (isDirectory.boolValue ? url : file.deletingLastPathComponent(), file)
             }
         }
@@ -78,10 +80,18 @@ struct CheckCommand: ParsableCommand {
             .map(\.url)
     }
 
-    func relative(_ file: URL, to folder: URL, prefix: String) -> String {
-        let base = folder.path.hasSuffix("/") ? folder.path : folder.path + "/"
-        let rest = file.standardizedFileURL.path.hasPrefix(base) ? String(file.standardizedFileURL.path.dropFirst(base.count)) : file.path
-        return (prefix.hasSuffix("/") ? prefix : prefix + "/") + rest
+    /// The page's name in the report: `prefix` (the folder as given) and its path inside the
+    /// folder. The enumerator's paths start with the folder's (`base`, ending in "/"), so the
+    /// costly standardisation is only for the odd one that does not.
+    func relative(_ filePath: String, _ file: URL, base: String, prefix: String) -> String {
+        let inside: String
+        if filePath.hasPrefix(base) {
+            inside = String(filePath.dropFirst(base.count))
+        } else {
+            let standardized = file.standardizedFileURL.path
+            inside = standardized.hasPrefix(base) ? String(standardized.dropFirst(base.count)) : filePath
+        }
+        return (prefix.hasSuffix("/") ? prefix : prefix + "/") + inside
     }
 }
 
