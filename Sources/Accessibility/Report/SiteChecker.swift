@@ -76,7 +76,7 @@ public enum SiteChecker {
                         i += 1
                     }
                     mainMenu = links
-                case "a" where siteMapLinks < 20 && Self.mayNameSiteMap(index, in: document):
+                case "a" where siteMapLinks < 20 && document.subtreeEnd(of: index) - index <= 64 && Self.mayNameSiteMap(index, in: document):
                     // Only short texts can be a "Plan du site" link; skip the rest cheaply.
                     let text = document.textContent(of: index)
                     if text.utf8.count < 40, text.lowercased().contains("plan du site") {
@@ -110,13 +110,17 @@ public enum SiteChecker {
 
         /// Some text in the link holds "ite" or "ITE" (as in "Plan du site", even split over
         /// several elements or lines): only then is its whole text read (every link of every
-        /// page comes here).
+        /// page comes here). Only the first 64 nodes are looked at, and a link with more than
+        /// 400 bytes of text is no « Plan du site » link: links nested in links stay linear.
         static func mayNameSiteMap(_ index: Int, in document: HTMLDocument) -> Bool {
             var i = index + 1
-            let end = document.subtreeEnd(of: index)
+            let end = min(document.subtreeEnd(of: index), index + 64)
+            var bytes = 0
             while i < end {
                 if document.nodes[i].kind == .text {
                     let text = document.nodes[i].text
+                    bytes += text.utf8.count
+                    if bytes > 400 { return false }
                     if ByteScan.contains(text, sequence: Self.ite) || ByteScan.contains(text, sequence: Self.upperITE) {
                         return true
                     }
