@@ -2,11 +2,11 @@ import Foundation
 import Testing
 @testable import Accessibility
 
-/// The fourth batch of rules (3.3, 8.2 nesting and parser repairs, 10.5, 10.6, 12.6),
+/// The fourth batch of rules (3.3, 8.2 nesting and parser repairs, 10.5, 10.6, 12.3, 12.6),
 /// same contract as `RuleFixtureTests3`: the failing page gives the expected finding word for
 /// word (and only the companions named), the passing page gives no finding at all. The pass
 /// pages are valid for the W3C Nu validator, which rejects each 8.2.1 failing page for the
-/// reason the checker gives.
+/// reason the checker gives. The site map (12.3) is checked on small sets of pages.
 @Suite struct RuleFixtureTests4 {
     struct Expectation: CustomStringConvertible, Sendable {
         var fixture: String
@@ -73,6 +73,8 @@ import Testing
         #expect(Messages.imageWithoutBackgroundColour("x").fix == "Vérifiez que le texte reste lisible quand l’image ne s’affiche pas ; déclarez aussi une couleur de fond (background-color) proche de l’image, sur l’élément ou sur un parent.")
         #expect(Messages.linkOnlyByColour(ratio: 2, link: .black, text: .white).fix == "Soulignez les liens dans le texte (retirez text-decoration: none), ou choisissez une couleur de lien qui contraste d’au moins 3:1 avec le texte et donnez au lien une autre indication au survol et au focus (soulignement, bordure).")
         #expect(Messages.linkByColourWithoutHoverCue(ratio: 3.5).fix == "Vérifiez qu’au survol et à la prise de focus, le lien change autrement que par la couleur ; par exemple, a:hover, a:focus { text-decoration: underline }.")
+        #expect(Messages.siteMapLinkBroken(text: "x", href: "/x/").fix == "Corrigez l’adresse du lien ou retirez-le du plan du site : chaque lien du plan doit mener à une page qui existe.")
+        #expect(Messages.siteMapPartial(linked: 2, pages: 10).fix == "Vérifiez que le plan du site représente l’architecture générale du site : chaque rubrique doit y figurer, et chaque page y figurer ou être atteignable depuis la page d’accueil de sa rubrique.")
         #expect(Messages.contentBeforeMainOutsideZones.fix == "Vérifiez que l’en-tête, le menu et le moteur de recherche peuvent être atteints ou évités : balisez-les avec <header>, <nav> et role=\"search\", ou ajoutez en début de page un lien « Aller au contenu » vers la balise <main>.")
         #expect(Messages.mainZoneUnreachable.fix == "Vérifiez que le contenu principal peut être atteint directement : balisez-le avec <main> et ajoutez en début de page un lien « Aller au contenu » qui y mène.")
     }
@@ -310,6 +312,73 @@ import Testing
         #expect(noMain.map(\.message) == ["La zone de contenu principal n’est identifiée ni par <main> ni par un lien d’évitement."])
     }
 
+    // MARK: 12.3 Site level
+
+    static func page(_ path: String, main: String = "<p>Texte</p>", siteMap: String = "/plan-du-site/") -> SiteChecker.Page {
+        let html = """
+        <!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>\(path) – Mairie</title></head><body>
+        <a href="#contenu">Aller au contenu</a><header><p>Mairie</p></header>
+        <nav aria-label="Menu principal"><ul><li><a href="/">Accueil</a></li></ul></nav>
+        <main id="contenu"><h1>\(path)</h1>
+        \(main)
+        </main><footer><p><a href="\(siteMap)">Plan du site</a></p></footer></body></html>
+        """
+        return SiteChecker.Page(path: path, html: Array(html.utf8))
+    }
+
+    static func siteMap(_ links: [String], at path: String = "plan-du-site/index.html", siteMap: String = "/plan-du-site/") -> SiteChecker.Page {
+        page(path, main: "<ul>" + links.map { "<li><a href=\"\($0)\">Page \($0)</a></li>" }.joined(separator: "\n") + "</ul>", siteMap: siteMap)
+    }
+
+    @Test func siteMapWithABrokenLink() throws {
+        let pages = [Self.page("index.html"), Self.page("demarches/index.html"), Self.page("demarches/etat-civil.html"),
+                     Self.siteMap(["/", "/demarches/", "/demarches/etat-civil.html", "/demarches/voirie/", "../demarches/", "#haut",
+                                   "https://www.service-public.fr/", "/documents/budget.pdf", "mailto:mairie@trifouillis.example"])]
+        let findings = SiteChecker.check(pages).files.flatMap(\.findings).filter { $0.criterion == "12.3" }
+        #expect(findings.map(\.message) == ["Le lien « Page /demarches/voirie/ » du plan du site mène à « /demarches/voirie/ », qui n’est pas une page du site."])
+        #expect(findings.first?.status == .nonConforme)
+        #expect(findings.first?.file == "plan-du-site/index.html")
+        #expect(findings.first?.line == 8)
+        #expect(findings.first?.snippet == "<a href=\"/demarches/voirie/\">")
+        let summary = SiteChecker.check(pages).summary
+        #expect(summary.criteria.first { $0.criterion == "12.3" }?.status == .nonConforme)
+    }
+
+    @Test func siteMapUnderASubPathOrAFolderPrefix() throws {
+        // `guichet check site/`: paths carry the folder; the site is published under /portail/.
+        let base = "/portail/plan-du-site/"
+        let pages = [Self.page("site/index.html", siteMap: base), Self.page("site/demarches/index.html", siteMap: base),
+                     Self.siteMap(["/portail/", "/portail/demarches/", "/portail/demarches/index.html", "/portail/plan-du-site/",
+                                   "/portail/actualites/"], at: "site/plan-du-site/index.html", siteMap: base)]
+        let report = SiteChecker.check(pages)
+        #expect(report.files.flatMap(\.findings).filter { $0.criterion == "12.3" }.map(\.message)
+                == ["Le lien « Page /portail/actualites/ » du plan du site mène à « /portail/actualites/ », qui n’est pas une page du site."])
+    }
+
+    @Test func siteMapThatLeadsToFewPages() throws {
+        let pages = (1...8).map { Self.page("rubrique/page-\($0).html") } + [Self.page("index.html"), Self.siteMap(["/", "/rubrique/page-1.html"])]
+        let findings = SiteChecker.check(pages).files.flatMap(\.findings).filter { $0.criterion == "12.3" }
+        #expect(findings.map(\.message) == ["Le plan du site ne mène qu’à 2 des 9 pages du site."])
+        #expect(findings.map(\.status) == [.aVerifier])
+    }
+
+    @Test func noSiteMapNoFinding() throws {
+        let pages = [Self.page("index.html"), Self.page("a.html")]
+        let report = SiteChecker.check(pages)
+        #expect(report.files.flatMap(\.findings).filter { $0.criterion == "12.3" }.isEmpty)
+        #expect(report.summary.criteria.first { $0.criterion == "12.3" }?.status == .nonApplicable)
+    }
+
+    @Test func linksAsTheSiteMapReadsThem() {
+        #expect(SiteChecker.SiteLink("/a/b/", from: "x/index.html")?.keys == ["a/b/"])
+        #expect(SiteChecker.SiteLink("../c/index.html?x=1#y", from: "site/plan/index.html")?.keys == ["site/c/"])
+        #expect(SiteChecker.SiteLink("/a/page", from: "index.html")?.keys == ["a/page/", "a/page.html"])
+        #expect(SiteChecker.SiteLink("/a/b.pdf", from: "index.html") == nil)
+        #expect(SiteChecker.SiteLink("tel:0199001000", from: "index.html") == nil)
+        #expect(SiteChecker.SiteLink("//cdn.example/x.html", from: "index.html") == nil)
+        #expect(SiteChecker.SiteLink("#haut", from: "index.html") == nil)
+    }
+
     // MARK: The W3C ACT corpus
 
     /// The new decided tests flag no ACT `passed` or `inapplicable` case, except markup the
@@ -319,7 +388,7 @@ import Testing
         guard let cases = try ACTConformanceTests.loadCorpus() else { return }
         let invalidMarkup: Set<String> = ["testcases/2ee8b8/aa38d4aa8f070ed0d96a67dda33c040f965c24be.html",
                                           "testcases/307n5z/e687f56e16c718c737b2ebc096ab768bd9d87d50.html"]
-        let tests: Set<String> = ["3.3.1", "8.2.1", "10.6.1", "12.6.1"]
+        let tests: Set<String> = ["3.3.1", "8.2.1", "10.6.1", "12.3.2", "12.6.1"]
         var flagged: [String] = []
         var seen: Set<String> = []
         for testCase in cases where testCase.expected != "failed" && testCase.relativePath.hasSuffix(".html") {

@@ -15,7 +15,7 @@ public enum Coverage {
         // Third batch.
         "13.9.1",
         // Fourth batch.
-        "3.3.1", "10.6.1", "12.6.1",
+        "3.3.1", "10.6.1", "12.3.2", "12.6.1",
     ]
     /// Tests where the checker points at what a person must judge ("à-vérifier").
     public static let prequalified: [String] = [
@@ -28,7 +28,7 @@ public enum Coverage {
         "4.13.1", "5.1.1", "5.3.1", "7.4.1", "9.4.1", "9.4.2", "10.7.1", "10.11.1", "10.14.1", "11.3.1", "11.3.2",
         "12.4.1", "12.4.2", "12.5.1", "12.5.3", "12.10.1", "13.5.1",
         // Fourth batch.
-        "3.3.1", "10.5.1", "10.5.2", "10.5.3", "10.6.1", "12.6.1",
+        "3.3.1", "10.5.1", "10.5.2", "10.5.3", "10.6.1", "12.3.1", "12.6.1",
     ]
 
     /// Criteria with at least one decided test: only these can be "conforme" from the code

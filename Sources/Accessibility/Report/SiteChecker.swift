@@ -3,7 +3,8 @@ import Foundation
 /// Checks a set of pages (a built site, a folder given to `guichet check`): each page alone,
 /// on every core, then what only the whole set shows (RGAA 12.1 two navigation systems,
 /// 12.2 the same menu everywhere, 8.6 titles telling pages apart, 12.4 and 12.5 the site map
-/// link and the search in the same zone everywhere, 11.3.2 one label per field purpose).
+/// link and the search in the same zone everywhere, 11.3.2 one label per field purpose,
+/// 12.3 the site map's links lead to pages of the set).
 public enum SiteChecker {
     public struct Page: Sendable {
         public var path: String
@@ -33,7 +34,10 @@ public enum SiteChecker {
             }
         }
         var pageResults = results.values.compactMap { $0 }
-        if pages.count > 1 { siteLevelFindings(&pageResults) }
+        if pages.count > 1 {
+            siteLevelFindings(&pageResults)
+            siteMapFindings(&pageResults, pages: pages)
+        }
         return SiteReport(pages: pageResults.map(\.0))
     }
 
@@ -49,6 +53,8 @@ public enum SiteChecker {
         var linksToSiteMap = false
         var hasSearch = false
         var isSiteMap = false
+        /// The `href` of the page's first « Plan du site » link.
+        var siteMapHref: String?
         /// Where ("dans l’en-tête", "dans le pied de page"…) the site map links are, the search is.
         var siteMapZones: Set<String> = []
         var searchZones: Set<String> = []
@@ -81,6 +87,7 @@ public enum SiteChecker {
                     let text = document.textContent(of: index)
                     if text.utf8.count < 40, text.lowercased().contains("plan du site") {
                         linksToSiteMap = true
+                        if siteMapHref == nil { siteMapHref = node.attribute("href") }
                         siteMapZones.insert(Self.zone(of: index, in: document))
                         siteMapLinks += 1
                     }
