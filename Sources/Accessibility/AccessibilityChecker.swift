@@ -73,13 +73,16 @@ public enum AccessibilityChecker {
 /// reports, the README table and the tests rely on.
 enum RuleCatalog {
     static func makeRules() -> [Rule] {
-        [
+        // The computed colours, which the rules of the fourth batch read as the walk goes:
+        // it visits each element before them.
+        let contrast = ContrastRule()
+        return [
             // 1. Images
             ImageRule(),
             // 2. Cadres
             FrameRule(),
             // 3. Couleurs
-            ContrastRule(),
+            contrast,
             // 5. Tableaux
             TableRule(),
             // 6. Liens, 12.7 évitement, 13.2 nouvelles fenêtres
@@ -109,6 +112,11 @@ enum RuleCatalog {
             // fields with the same purpose; 12.10 shortcuts; 13.5 cryptic content.
             MediaPlayerRule(), TableSummaryRule(), ContextChangeRule(), QuotationRule(), StylesheetRule(),
             SameFunctionLabelRule(), KeyboardShortcutRule(), CrypticContentRule(),
+            // Fourth batch: 3.3 borders of controls; 8.2 nesting and what the parser repaired;
+            // 10.5 colour declarations; 10.6 links told apart by colour only; 12.6 zones.
+            // (12.3, the site map, is site-level: SiteChecker.)
+            ControlBorderRule(colours: contrast), NestingRule(), ColourDeclarationRule(),
+            LinkInTextRule(colours: contrast), ZoneRule(),
         ]
     }
 }

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import CLibXML2
 #if canImport(Glibc)
 import Glibc
@@ -66,6 +71,29 @@ public struct HTMLDocument: Sendable {
     public let doctype: Doctype?
     /// Element indices by `id` value, in document order (several when ids are duplicated).
     public let elementsByID: [String: [Int]]
+    /// What libxml2's parser had to repair that HTML5 forbids too (end tags that close
+    /// nothing or close out of order, attributes written twice), in source order, at most
+    /// `maximumParseErrors`. Tree-level problems (nesting that survives the parse) are the
+    /// rules' business.
+    public let parseErrors: [ParseError]
+
+    public static let maximumParseErrors = 50
+
+    public struct ParseError: Sendable, Equatable {
+        public enum Kind: Sendable, Equatable {
+            /// An end tag that closes no open element: `</p>` after a `<div>` that closed the
+            /// paragraph, the second `</a>` of a link written inside a link.
+            case strayEndTag(String)
+            /// An end tag that closes `closing` while `open`, inside it, is still open
+            /// (`<b><i>…</b></i>`, `<section><div>…</section>`).
+            case misnested(closing: String, open: String)
+            /// The same attribute twice on one element.
+            case duplicateAttribute(String)
+        }
+        public var kind: Kind
+        /// 1-based line in the source.
+        public var line: Int
+    }
     /// Per node: index one past its last descendant.
     private let subtreeEnds: [Int]
 
@@ -97,6 +125,11 @@ public struct HTMLDocument: Sendable {
             | HTML_PARSE_NONET.rawValue | HTML_PARSE_RECOVER.rawValue
             // Without this, libxml2 invents an HTML 4.0 doctype for pages that have none.
             | HTML_PARSE_NODEFDTD.rawValue | XML_PARSE_HUGE.rawValue)
+        // The parser's errors come through this thread's structured error handler (libxml2
+        // keeps it per thread), for the time of this parse only.
+        let collector = ParseErrorCollector()
+        xmlSetStructuredErrorFunc(Unmanaged.passUnretained(collector).toOpaque(), collectParseError)
+        defer { xmlSetStructuredErrorFunc(nil, nil) }
         // libxml2 wants a non-null buffer even for an empty page.
         let space: [CChar] = [CChar(UInt8(ascii: " "))]
         let parsed: htmlDocPtr? = space.withUnsafeBufferPointer { spaceBuffer in
@@ -128,6 +161,7 @@ public struct HTMLDocument: Sendable {
         builder.copy(from: document)
         nodes = builder.nodes
         elementsByID = builder.elementsByID
+        parseErrors = collector.errors
         // Pre-order: a subtree ends where the next sibling starts, or where the parent's ends.
         var ends = [Int](repeating: 0, count: builder.nodes.count)
         for index in builder.nodes.indices {
@@ -218,6 +252,43 @@ public struct HTMLDocument: Sendable {
             return current
         }
     }
+}
+
+// MARK: - Parser errors
+
+/// Receives libxml2's errors during one parse (see `HTMLDocument.parseErrors`).
+private final class ParseErrorCollector {
+    var errors: [HTMLDocument.ParseError] = []
+}
+
+/// libxml2's structured error handler: keeps the errors HTML5 agrees are errors. libxml2
+/// formats every error it raises anyway; this only reads the code and the names.
+private let collectParseError: xmlStructuredErrorFunc = { context, error in
+    guard let context, let error else { return }
+    let collector = Unmanaged<ParseErrorCollector>.fromOpaque(context).takeUnretainedValue()
+    let raised = error.pointee
+    guard raised.domain == Int32(XML_FROM_HTML.rawValue), collector.errors.count < HTMLDocument.maximumParseErrors else { return }
+    let first = raised.str1.map { String(cString: $0) } ?? ""
+    let kind: HTMLDocument.ParseError.Kind
+    switch raised.code {
+    case Int32(XML_ERR_ATTRIBUTE_REDEFINED.rawValue):
+        guard !first.isEmpty else { return }
+        kind = .duplicateAttribute(first)
+    case Int32(XML_ERR_TAG_NAME_MISMATCH.rawValue):
+        // The same code also says "Element script embeds close tag" (valid HTML): only the
+        // two messages below are kept, told apart by their first letters.
+        guard let message = raised.message, !first.isEmpty else { return }
+        if strncmp(message, "Unexpected end tag", 18) == 0 {
+            kind = .strayEndTag(first.lowercased())
+        } else if strncmp(message, "Opening and ending tag mismatch", 31) == 0, let second = raised.str2 {
+            kind = .misnested(closing: first.lowercased(), open: String(cString: second).lowercased())
+        } else {
+            return
+        }
+    default:
+        return
+    }
+    collector.errors.append(HTMLDocument.ParseError(kind: kind, line: Int(raised.line)))
 }
 
 // MARK: - Copying libxml2's tree

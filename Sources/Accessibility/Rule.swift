@@ -97,6 +97,12 @@ final class PageContext {
                                 fix: wording.fix, snippet: index.map(snippet(of:)) ?? "", file: path))
     }
 
+    /// A finding at a line of the source that no element stands for (a stray end tag).
+    func report(_ test: String, _ status: Finding.Status, line: Int, snippet: String, _ wording: Wording) {
+        findings.append(Finding(test: test, status: status, line: line > 0 ? line : nil, message: wording.message,
+                                fix: wording.fix, snippet: String(snippet.prefix(120)), file: path))
+    }
+
     /// The start tag of an element rebuilt from its attributes, at most 120 characters.
     func snippet(of index: Int) -> String {
         let node = document.nodes[index]

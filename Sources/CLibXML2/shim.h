@@ -6,3 +6,4 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/xpath.h>
 #include <libxml/tree.h>
+#include <libxml/xmlerror.h>

@@ -104,14 +104,16 @@ import Testing
     }
 
     @Test func unresolvedStylesheetsDowngradeContrastToAVerifier() throws {
+        // (These pages declare text colours without a background: 10.5 says so, not looked at here.)
         let findings = try Self.findings(body: "<style>main p:hover { color: #000 }</style><h1>T</h1><p style=\"color:#aaa\">Texte gris</p>")
+            .filter { $0.criterion == "3.2" }
         #expect(findings.map(\.test) == ["3.2.1"])
         #expect(findings.first?.status == .aVerifier)
     }
 
     @Test func largeTextNeedsThreeToOne() throws {
-        #expect(try Self.findings(body: "<h1 style=\"color:#888\">Titre assez grand</h1>").isEmpty) // 3.54:1 at 32px
-        let small = try Self.findings(body: "<h1>T</h1><p style=\"color:#888; font-size: 12px\">Petit texte</p>")
+        #expect(try Self.findings(body: "<h1 style=\"color:#888\">Titre assez grand</h1>").filter { $0.criterion == "3.2" }.isEmpty) // 3.54:1 at 32px
+        let small = try Self.findings(body: "<h1>T</h1><p style=\"color:#888; font-size: 12px\">Petit texte</p>").filter { $0.criterion == "3.2" }
         #expect(small.map(\.test) == ["3.2.1"])
         #expect(small.first?.status == .nonConforme)
     }
@@ -136,10 +138,11 @@ import Testing
 
     @Test func linkedStylesheetColoursAreChecked() throws {
         var asked: [String] = []
+        // (The body's background without a text colour is for 10.5, not looked at here.)
         let findings = try AccessibilityChecker.check(html: Self.html, path: "essai.html") { href in
             asked.append(href)
             return ".discret { color: #aaaaaa } body { background-color: #ffffff }"
-        }
+        }.filter { $0.criterion == "3.2" }
         #expect(asked == ["/theme/site.css"])
         #expect(findings.map(\.test) == ["3.2.1"])
         #expect(findings.first?.status == .nonConforme)
@@ -148,7 +151,7 @@ import Testing
 
     @Test func unreadableStylesheetMakesContrastAVerifier() throws {
         let html = Self.html.replacingOccurrences(of: "class=\"discret\"", with: "style=\"color:#aaa\"")
-        let findings = try AccessibilityChecker.check(html: html, path: "essai.html") { _ in nil }
+        let findings = try AccessibilityChecker.check(html: html, path: "essai.html") { _ in nil }.filter { $0.criterion == "3.2" }
         #expect(findings.map(\.test) == ["3.2.1"])
         #expect(findings.first?.status == .aVerifier)
     }

@@ -38,8 +38,14 @@ struct SheetFacts: Sendable {
     var hoverOnlyReveals: [Reveal] = []
     /// `width`/`min-width` over 320 px outside a `min-width` media query, without `max-width`.
     var fixedWidths: [FixedWidth] = []
+    /// Some `:hover` rule changes something else than colour (an underline, a border, an
+    /// outline, a shadow, a background, the weight): what RGAA 10.6.1 asks of a link that
+    /// only its colour tells apart.
+    var hoverCue = false
 
-    var isEmpty: Bool { orientationLocks.isEmpty && outlineRemovals.isEmpty && hoverOnlyReveals.isEmpty && fixedWidths.isEmpty }
+    var isEmpty: Bool {
+        orientationLocks.isEmpty && outlineRemovals.isEmpty && hoverOnlyReveals.isEmpty && fixedWidths.isEmpty && !hoverCue
+    }
 
     init() {}
 
@@ -127,6 +133,11 @@ struct SheetFacts: Sendable {
                                                       onFocus: selector.lowercased().contains(":focus"), replaced: replaced))
             }
         }
+        // 10.6 a change other than colour on hover.
+        if !hoverCue, selectors.contains(where: { $0.lowercased().contains(":hover") }),
+           declarations.contains(where: Self.isHoverCue) {
+            hoverCue = true
+        }
         // 10.14 hover.
         for selector in selectors {
             let lowered = selector.lowercased()
@@ -181,6 +192,17 @@ struct SheetFacts: Sendable {
         }
         return property.hasPrefix("border") || property == "box-shadow" || property.hasPrefix("background")
             || property.hasPrefix("text-decoration") || property == "color" || property == "filter"
+    }
+
+    /// A declaration that changes a link on hover otherwise than by its colour.
+    static func isHoverCue(_ declaration: CSSDeclaration) -> Bool {
+        let property = declaration.property
+        let value = declaration.value.lowercased()
+        if property == "text-decoration" || property == "text-decoration-line" {
+            return value.contains("underline") || value.contains("overline")
+        }
+        if property.hasPrefix("outline") || property.hasPrefix("border") { return !removesOutline(CSSDeclaration(property: "outline", value: value, important: false)) }
+        return property == "box-shadow" || property.hasPrefix("background") || property == "font-weight"
     }
 
     static func reveals(_ declaration: CSSDeclaration, generated: Bool) -> Bool {

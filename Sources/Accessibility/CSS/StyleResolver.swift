@@ -20,6 +20,8 @@ final class StyleResolver {
     private struct Source {
         let sheet: ParsedStylesheet
         let orderOffset: Int
+        /// The `<style>` or `<link>` element.
+        let node: Int
     }
 
     private var sources: [Source] = []
@@ -28,6 +30,9 @@ final class StyleResolver {
     private(set) var sheetFacts: [(node: Int, facts: SheetFacts)] = []
     /// Properties set by rules this resolver cannot match (complex selectors, at-rules).
     private var unresolvedProperties: Set<String> = []
+    /// The same, without the rules that only apply in a state the user brings about
+    /// (`:hover`, `:focus`, `:active`, `:visited`): what may change the page as it first shows.
+    private var unresolvedOutsideStates: Set<String> = []
     private let document: HTMLDocument
     /// Per node: index in `styles` (0: nothing declared), or -1 until computed.
     private var styleIndex: [Int32] = []
@@ -83,7 +88,8 @@ final class StyleResolver {
                         }
                     } else {
                         // Unreadable: any property may come from it.
-                        unresolvedProperties.formUnion(["color", "background", "background-color", "background-image"])
+                        unresolvedProperties.formUnion(Self.unreadableSheetProperties)
+                        unresolvedOutsideStates.formUnion(Self.unreadableSheetProperties)
                     }
                 }
             }
@@ -92,11 +98,16 @@ final class StyleResolver {
         hasStyles = inline || hasRules || !unresolvedProperties.isEmpty
     }
 
+    /// What a style sheet the checker cannot read may set, as far as the rules care.
+    static let unreadableSheetProperties: Set<String> = ["color", "background", "background-color", "background-image",
+                                                         "text-decoration", "text-decoration-line", "border", "border-color"]
+
     private func add(_ sheet: ParsedStylesheet, node: Int, order: inout Int) {
         if !sheet.facts.isEmpty { sheetFacts.append((node, sheet.facts)) }
-        if !sheet.rules.isEmpty { sources.append(Source(sheet: sheet, orderOffset: order)) }
+        if !sheet.rules.isEmpty { sources.append(Source(sheet: sheet, orderOffset: order, node: node)) }
         order += sheet.ruleCount
         unresolvedProperties.formUnion(sheet.unresolved)
+        unresolvedOutsideStates.formUnion(sheet.unresolvedOutsideStates)
     }
 
     /// `media` lists only `print` (the checker looks at the page on a screen).
@@ -160,6 +171,27 @@ final class StyleResolver {
         unresolvedProperties.contains(name)
     }
 
+    /// True when a rule the resolver could not match, other than one that only applies on
+    /// `:hover`, `:focus`, `:active` or `:visited`, sets one of `properties` or a property
+    /// starting with one of `prefixes` (`"border"`): the page as it first shows may differ.
+    func hasUnresolvedRulesOutsideStates(setting properties: [String], prefixes: [String] = []) -> Bool {
+        if properties.contains(where: unresolvedOutsideStates.contains) { return true }
+        guard !prefixes.isEmpty else { return false }
+        return unresolvedOutsideStates.contains { name in prefixes.contains { name.hasPrefix($0) } }
+    }
+
+    /// Where a declaration comes from, as a message tells it: the rule's selector, the
+    /// `<style>` or `<link>` element, and the line in the style sheet (for `<link>`) or in
+    /// the page (for `<style>`). Nil for a `style` attribute.
+    func describe(_ origin: DeclarationOrigin) -> (selector: String, node: Int, line: Int)? {
+        guard origin.source >= 0, Int(origin.source) < sources.count else { return nil }
+        let source = sources[Int(origin.source)]
+        guard Int(origin.rule) < source.sheet.rules.count else { return nil }
+        let rule = source.sheet.rules[Int(origin.rule)]
+        let line = document.nodes[source.node].name == "style" ? max(document.nodes[source.node].line, 1) + rule.line - 1 : rule.line
+        return (rule.selectorText, source.node, line)
+    }
+
     /// The cascaded (not inherited) declarations of an element: rules by specificity then
     /// order, then `style=""`, `!important` last.
     func declared(_ index: Int) -> DeclaredStyle {
@@ -215,7 +247,10 @@ final class StyleResolver {
             // Out of budget for combinators on this page: what those rules set is "not resolved".
             for source in sources {
                 for rule in source.sheet.rules where rule.selector.compounds.count > 1 {
-                    for declaration in rule.declarations { unresolvedProperties.insert(declaration.name) }
+                    for declaration in rule.declarations {
+                        unresolvedProperties.insert(declaration.name)
+                        unresolvedOutsideStates.insert(declaration.name)
+                    }
                 }
             }
         }
@@ -225,11 +260,12 @@ final class StyleResolver {
         let style = DeclaredStyle()
         for important in [false, true] {
             for entry in matched {
+                let origin = DeclarationOrigin(source: Int32(entry.source), rule: Int32(entry.rule))
                 for declaration in sources[entry.source].sheet.rules[entry.rule].declarations where declaration.important == important {
-                    style.apply(declaration)
+                    style.apply(declaration, origin: origin)
                 }
             }
-            for declaration in inline where declaration.important == important { style.apply(declaration) }
+            for declaration in inline where declaration.important == important { style.apply(declaration, origin: .styleAttribute) }
         }
         return style.isEmpty ? empty : style
     }
@@ -250,10 +286,14 @@ final class StyleResolver {
 
     // MARK: - Parsing helpers
 
-    static func removingComments(_ css: String) -> String {
+    /// The sheet without its comments, and where the removed comments held line breaks
+    /// (offset in the result, number of line breaks), so that a rule's line in the
+    /// original text can still be told.
+    static func removingCommentsCountingLines(_ css: String) -> (css: String, removedLines: [(offset: Int, count: Int)]) {
         let bytes = Array(css.utf8)
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
+        var removedLines: [(offset: Int, count: Int)] = []
         var index = 0
         var copied = 0
         var found = false
@@ -263,16 +303,18 @@ final class StyleResolver {
                 output.append(contentsOf: bytes[copied..<index])
                 var end = index + 2
                 while end + 1 < bytes.count && !(bytes[end] == UInt8(ascii: "*") && bytes[end + 1] == UInt8(ascii: "/")) { end += 1 }
-                guard end + 1 < bytes.count else { return String(decoding: output, as: UTF8.self) } // unterminated
+                guard end + 1 < bytes.count else { return (String(decoding: output, as: UTF8.self), removedLines) } // unterminated
+                let breaks = bytes[index..<end].reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+                if breaks > 0 { removedLines.append((output.count, breaks)) }
                 index = end + 2
                 copied = index
             } else {
                 index += 1
             }
         }
-        guard found else { return css }
+        guard found else { return (css, []) }
         output.append(contentsOf: bytes[copied...])
-        return String(decoding: output, as: UTF8.self)
+        return (String(decoding: output, as: UTF8.self), removedLines)
     }
 }
 
@@ -280,9 +322,29 @@ final class StyleResolver {
 enum StyleProperty: UInt8, Sendable {
     case color, background, backgroundColor, backgroundImage, opacity, position, mixBlendMode, textShadow
     case fontSize, fontWeight, display, visibility, custom
+    /// `text-decoration` and `text-decoration-line` (both set the line).
+    case textDecoration
+    /// `border` and its longhands (not `border-radius`, `border-collapse`, `border-spacing`,
+    /// `border-image`), kept in cascade order in `DeclaredStyle.extras`.
+    case border
+    /// What else makes a link stand out from the text around it without colour (outline,
+    /// shadow, font style or family, capitals), kept in `DeclaredStyle.extras` too.
+    case cue
 
     init?(name: String) {
         if name.hasPrefix("--") { self = .custom; return }
+        if name.hasPrefix("border") {
+            if name == "border-radius" || name == "border-collapse" || name == "border-spacing"
+                || name.hasPrefix("border-image") || name.hasSuffix("-radius") { return nil }
+            self = .border
+            return
+        }
+        switch name {
+        case "text-decoration", "text-decoration-line": self = .textDecoration; return
+        case "outline", "outline-style", "outline-width", "box-shadow", "font-style", "font-family", "font-variant",
+             "text-transform": self = .cue; return
+        default: break
+        }
         switch name {
         case "color": self = .color
         case "background": self = .background
@@ -325,11 +387,28 @@ struct DeclaredValue: Sendable, Equatable {
     var fromShorthand: Bool
 }
 
+/// The rule a declaration comes from: a rule of a style sheet (`source` and `rule` are
+/// indices in the resolver's sources), or the `style` attribute (`source` -1).
+struct DeclarationOrigin: Hashable, Sendable {
+    var source: Int32
+    var rule: Int32
+    static let styleAttribute = DeclarationOrigin(source: -1, rule: -1)
+    var isStyleAttribute: Bool { source < 0 }
+}
+
 /// The cascaded declarations of one element, for the properties the checker reads. A class,
 /// so that handing it to each rule costs a retain, not a copy; filled by the resolver's
 /// cascade, then only read.
 final class DeclaredStyle {
     private(set) var color: String?
+    /// The rule each colour declaration comes from (10.5 points at it).
+    private(set) var colorOrigin: DeclarationOrigin?
+    private(set) var backgroundColorOrigin: DeclarationOrigin?
+    private(set) var backgroundImageOrigin: DeclarationOrigin?
+    private(set) var textDecoration: String?
+    /// Border and other visual-cue declarations (`StyleProperty.border`, `.cue`), in cascade
+    /// order: a later one overrides an earlier one for the same longhand.
+    private(set) var extras: [CompiledDeclaration] = []
     private(set) var backgroundColor: DeclaredValue?
     private(set) var backgroundImage: DeclaredValue?
     private(set) var opacity: String?
@@ -346,16 +425,20 @@ final class DeclaredStyle {
     /// Nothing declared.
     private(set) var isEmpty = true
 
-    func apply(_ declaration: CompiledDeclaration) {
+    func apply(_ declaration: CompiledDeclaration, origin: DeclarationOrigin = .styleAttribute) {
         isEmpty = false
         let value = declaration.value
         switch declaration.property {
-        case .color: color = value
+        case .color: color = value; colorOrigin = origin
         case .background:
             backgroundColor = DeclaredValue(text: value, fromShorthand: true)
             backgroundImage = DeclaredValue(text: value, fromShorthand: true)
-        case .backgroundColor: backgroundColor = DeclaredValue(text: value, fromShorthand: false)
-        case .backgroundImage: backgroundImage = DeclaredValue(text: value, fromShorthand: false)
+            backgroundColorOrigin = origin
+            backgroundImageOrigin = origin
+        case .backgroundColor: backgroundColor = DeclaredValue(text: value, fromShorthand: false); backgroundColorOrigin = origin
+        case .backgroundImage: backgroundImage = DeclaredValue(text: value, fromShorthand: false); backgroundImageOrigin = origin
+        case .textDecoration: textDecoration = value
+        case .border, .cue: extras.append(declaration)
         case .opacity: opacity = value
         case .position: position = value
         case .mixBlendMode: mixBlendMode = value
@@ -384,6 +467,7 @@ final class DeclaredStyle {
         case "text-shadow": textShadow
         case "font-size": fontSize
         case "font-weight": fontWeight
+        case "text-decoration", "text-decoration-line": textDecoration
         default: property.hasPrefix("--") ? customProperties[property] : nil
         }
     }
@@ -396,6 +480,10 @@ final class ParsedStylesheet: Sendable {
         let selector: CSSSelector
         let order: Int
         let declarations: [CompiledDeclaration]
+        /// The selector as written (one of a list), whitespace folded.
+        let selectorText: String
+        /// 1-based line of the rule in the sheet.
+        let line: Int
     }
 
     let rules: [Rule]
@@ -406,6 +494,8 @@ final class ParsedStylesheet: Sendable {
     let universalRules: [Int32]
     /// Properties set by rules that cannot be matched (complex selectors, at-rules).
     let unresolved: Set<String>
+    /// The same, leaving out rules that only apply on `:hover`, `:focus`, `:active`, `:visited`.
+    let unresolvedOutsideStates: Set<String>
     let ruleCount: Int
     /// What the sheet says beyond the cascade (orientation, focus, hover, widths).
     let facts: SheetFacts
@@ -413,9 +503,24 @@ final class ParsedStylesheet: Sendable {
     init(css stylesheet: String) {
         var rules: [Rule] = []
         var unresolved: Set<String> = []
+        var outsideStates: Set<String> = []
         var order = 0
-        let css = StyleResolver.removingComments(stylesheet)
+        let (css, removedLines) = StyleResolver.removingCommentsCountingLines(stylesheet)
         facts = SheetFacts(css: css)
+        // Lines, counted forward as the parse goes (plus those of removed comments).
+        var currentLine = 1
+        var lineCursor = css.utf8.startIndex
+        var lineOffset = 0
+        var removed = removedLines[...]
+        func lineNumber(at index: String.Index) -> Int {
+            while lineCursor < index {
+                if css.utf8[lineCursor] == UInt8(ascii: "\n") { currentLine += 1 }
+                lineCursor = css.utf8.index(after: lineCursor)
+                lineOffset += 1
+            }
+            while let first = removed.first, first.offset <= lineOffset { currentLine += first.count; removed = removed.dropFirst() }
+            return currentLine
+        }
         var cursor = css.startIndex
         while cursor < css.endIndex {
             guard let open = css.utf8[cursor...].firstIndex(of: UInt8(ascii: "{")) else { break }
@@ -423,7 +528,8 @@ final class ParsedStylesheet: Sendable {
             if prelude.hasPrefix("@"), let semicolon = css.utf8[cursor..<open].firstIndex(of: UInt8(ascii: ";")) {
                 // A block-less at-rule (@charset, @import): skip to its end.
                 if css[cursor..<open].trimmingWhitespace().hasPrefix("@import") {
-                    for property in ["color", "background", "background-color", "background-image"] { unresolved.insert(property) }
+                    unresolved.formUnion(StyleResolver.unreadableSheetProperties)
+                    outsideStates.formUnion(StyleResolver.unreadableSheetProperties)
                 }
                 cursor = css.utf8.index(after: semicolon)
                 continue
@@ -446,7 +552,10 @@ final class ParsedStylesheet: Sendable {
                     let inner = css[css.utf8.index(after: open)..<min(end, css.endIndex)]
                     for piece in inner.split(separator: "{").dropFirst() {
                         let body = piece.split(separator: "}").first.map(String.init) ?? ""
-                        for declaration in CSSDeclaration.parse(list: body) { unresolved.insert(declaration.property) }
+                        for declaration in CSSDeclaration.parse(list: body) {
+                            unresolved.insert(declaration.property)
+                            outsideStates.insert(declaration.property)
+                        }
                     }
                 }
                 cursor = end < css.endIndex ? css.utf8.index(after: end) : css.endIndex
@@ -455,11 +564,18 @@ final class ParsedStylesheet: Sendable {
             guard let close = css.utf8[open...].firstIndex(of: UInt8(ascii: "}")) else { break }
             let declarations = CompiledDeclaration.compile(CSSDeclaration.parse(list: css[css.utf8.index(after: open)..<close]))
             if !declarations.isEmpty {
+                // The line of the selector's first character.
+                let start = css.utf8[cursor..<open].firstIndex { !ClassList.isSpace($0) } ?? open
+                let ruleLine = lineNumber(at: start)
                 for selectorText in CSSSelector.splitList(css[cursor..<open]) {
                     if let selector = CSSSelector(parsing: selectorText) {
-                        rules.append(Rule(selector: selector, order: order, declarations: declarations))
+                        rules.append(Rule(selector: selector, order: order, declarations: declarations,
+                                          selectorText: String(selectorText).collapsingWhitespace(), line: ruleLine))
                     } else {
                         for declaration in declarations { unresolved.insert(declaration.name) }
+                        if !Self.onlyInAState(selectorText) {
+                            for declaration in declarations { outsideStates.insert(declaration.name) }
+                        }
                     }
                 }
             }
@@ -478,11 +594,26 @@ final class ParsedStylesheet: Sendable {
         }
         self.rules = rules
         self.unresolved = unresolved
+        unresolvedOutsideStates = outsideStates
         ruleCount = order
         rulesByID = byID
         rulesByClass = byClass
         rulesByTag = byTag
         universalRules = universal
+    }
+}
+
+extension ParsedStylesheet {
+    static let statePseudoClasses = [":focus-visible", ":focus-within", ":hover", ":focus", ":active", ":visited"]
+
+    /// A selector the checker cannot match only because of a state the user brings about
+    /// (`a:hover`, `.menu a:focus-visible`): without those pseudo-classes, it can.
+    static func onlyInAState(_ selector: Substring) -> Bool {
+        let lowered = selector.lowercased()
+        guard !lowered.contains(":not("), statePseudoClasses.contains(where: lowered.contains) else { return false }
+        var stripped = lowered
+        for state in statePseudoClasses { stripped = stripped.replacingOccurrences(of: state, with: "") }
+        return CSSSelector(parsing: stripped) != nil
     }
 }
 

@@ -2,10 +2,10 @@
 /// without tables. RGAA counts only applicable criteria in the conformity rate.
 public enum Applicability {
     public static func criteria(of document: HTMLDocument) -> Set<String> {
-        // Always applicable to an HTML page: doctype, language, title, structure, presentation, skip links.
-        // Reflow (10.11) too: every page must read at 320 px wide.
+        // Always applicable to an HTML page: doctype, language, title, structure, presentation,
+        // zones and skip links. Reflow (10.11) too: every page must read at 320 px wide.
         var applicable: Set<String> = ["3.2", "8.1", "8.2", "8.3", "8.4", "8.5", "8.6", "8.8", "8.10",
-                                       "9.1", "9.2", "10.1", "10.11", "12.7"]
+                                       "9.1", "9.2", "10.1", "10.11", "12.6", "12.7"]
         var seenLink = false
         for node in document.nodes where node.isElement {
             let name = node.name
@@ -19,11 +19,12 @@ public enum Applicability {
             case "video": applicable.formUnion(["4.3", "4.10", "4.11", "4.13"])
             case "audio": applicable.formUnion(["4.10", "4.11", "4.13"])
             case "q", "blockquote": applicable.insert("9.4")
-            case "style": applicable.insert("13.9")
-            case "link" where node.attribute("rel")?.lowercased().contains("stylesheet") == true: applicable.insert("13.9")
+            // Style sheets: colours may be declared (10.5), the orientation locked (13.9).
+            case "style": applicable.formUnion(["10.5", "13.9"])
+            case "link" where node.attribute("rel")?.lowercased().contains("stylesheet") == true: applicable.formUnion(["10.5", "13.9"])
             case "p", "br": applicable.insert("8.9")
             case "meta" where node.attribute("name")?.lowercased() == "viewport": applicable.insert("10.4")
-            case "select": applicable.formUnion(["11.1", "11.2", "11.5", "11.6", "11.8", "11.10", "11.13", "12.8"])
+            case "select": applicable.formUnion(["3.3", "11.1", "11.2", "11.5", "11.6", "11.8", "11.10", "11.13", "12.8"])
             case "iframe", "frame": applicable.formUnion(["2.1", "2.2"])
             case "table":
                 applicable.formUnion(["5.4", "5.6", "5.7", "5.8"])
@@ -36,8 +37,9 @@ public enum Applicability {
                 let type = node.attribute("type")?.lowercased() ?? ""
                 if type == "hidden" { break }
                 if type == "image" { applicable.formUnion(["1.1", "1.3", "1.6"]) }
-                // Something takes the focus: its focus must show (10.7).
-                applicable.formUnion(["10.7", "11.1", "11.2", "11.5", "11.6", "11.10", "11.13", "12.8"])
+                // Something takes the focus: its focus must show (10.7); an interface component
+                // whose boundary must contrast (3.3).
+                applicable.formUnion(["3.3", "10.7", "11.1", "11.2", "11.5", "11.6", "11.10", "11.13", "12.8"])
                 if let purpose = node.attribute("autocomplete")?.lowercased(), purpose != "on", purpose != "off" { applicable.insert("11.3") }
                 if name == "button" || ["submit", "reset", "button", "image"].contains(type) { applicable.insert("11.9") }
             default: break
@@ -48,7 +50,9 @@ public enum Applicability {
                 case "role":
                     applicable.insert("7.1")
                     if attribute.value == "img" { applicable.formUnion(["1.1", "1.2", "1.3", "1.6"]) }
-                case "style" where attribute.value.utf8.contains(UInt8(ascii: "!")): applicable.insert("10.12")
+                case "style":
+                    if attribute.value.utf8.contains(UInt8(ascii: "!")) { applicable.insert("10.12") }
+                    if attribute.value.contains("color") || attribute.value.contains("background") { applicable.insert("10.5") }
                 case "hidden", "aria-hidden": applicable.insert("10.8")
                 case let other where other.utf8.count > 2 && other.utf8.starts(with: "on".utf8)
                     && KeyboardHandlerRule.handlers.contains(other):
@@ -59,7 +63,7 @@ public enum Applicability {
             if name == "a", let href = node.attribute("href") {
                 if !seenLink {
                     seenLink = true
-                    applicable.formUnion(["6.1", "6.2", "10.7", "12.8"])
+                    applicable.formUnion(["6.1", "6.2", "10.6", "10.7", "12.8"])
                 }
                 if !applicable.contains("13.2"), let target = node.attribute("target"), target.equalsIgnoringASCIICase("_blank") {
                     applicable.insert("13.2")

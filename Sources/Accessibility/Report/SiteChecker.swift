@@ -3,7 +3,8 @@ import Foundation
 /// Checks a set of pages (a built site, a folder given to `guichet check`): each page alone,
 /// on every core, then what only the whole set shows (RGAA 12.1 two navigation systems,
 /// 12.2 the same menu everywhere, 8.6 titles telling pages apart, 12.4 and 12.5 the site map
-/// link and the search in the same zone everywhere, 11.3.2 one label per field purpose).
+/// link and the search in the same zone everywhere, 11.3.2 one label per field purpose,
+/// 12.3 the site map's links lead to pages of the set).
 public enum SiteChecker {
     /// A page to check. Its HTML is read or copied on the thread that checks it: reading
     /// 10,000 files (or turning 10,000 strings into bytes) first, on one thread, would leave
@@ -62,7 +63,10 @@ public enum SiteChecker {
             }
         }
         var pageResults = results.values.compactMap { $0 }
-        if pages.count > 1 { siteLevelFindings(&pageResults) }
+        if pages.count > 1 {
+            siteLevelFindings(&pageResults)
+            siteMapFindings(&pageResults, pages: pages)
+        }
         return SiteReport(pages: pageResults.map(\.0))
     }
 
@@ -78,6 +82,8 @@ public enum SiteChecker {
         var linksToSiteMap = false
         var hasSearch = false
         var isSiteMap = false
+        /// The `href` of the page's first « Plan du site » link.
+        var siteMapHref: String?
         /// Where ("dans l’en-tête", "dans le pied de page"…) the site map links are, the search is.
         var siteMapZones: Set<String> = []
         var searchZones: Set<String> = []
@@ -105,11 +111,12 @@ public enum SiteChecker {
                         i += 1
                     }
                     mainMenu = links
-                case "a" where siteMapLinks < 20 && Self.mayNameSiteMap(index, in: document):
+                case "a" where siteMapLinks < 20 && document.subtreeEnd(of: index) - index <= 64 && Self.mayNameSiteMap(index, in: document):
                     // Only short texts can be a "Plan du site" link; skip the rest cheaply.
                     let text = document.textContent(of: index)
                     if text.utf8.count < 40, text.lowercased().contains("plan du site") {
                         linksToSiteMap = true
+                        if siteMapHref == nil { siteMapHref = node.attribute("href") }
                         siteMapZones.insert(Self.zone(of: index, in: document))
                         siteMapLinks += 1
                     }
@@ -139,13 +146,17 @@ public enum SiteChecker {
 
         /// Some text in the link holds "ite" or "ITE" (as in "Plan du site", even split over
         /// several elements or lines): only then is its whole text read (every link of every
-        /// page comes here).
+        /// page comes here). Only the first 64 nodes are looked at, and a link with more than
+        /// 400 bytes of text is no « Plan du site » link: links nested in links stay linear.
         static func mayNameSiteMap(_ index: Int, in document: HTMLDocument) -> Bool {
             var i = index + 1
-            let end = document.subtreeEnd(of: index)
+            let end = min(document.subtreeEnd(of: index), index + 64)
+            var bytes = 0
             while i < end {
                 if document.nodes[i].kind == .text {
                     let text = document.nodes[i].text
+                    bytes += text.utf8.count
+                    if bytes > 400 { return false }
                     if ByteScan.contains(text, sequence: Self.ite) || ByteScan.contains(text, sequence: Self.upperITE) {
                         return true
                     }

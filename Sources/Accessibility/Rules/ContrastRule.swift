@@ -25,7 +25,7 @@ final class ContrastRule: Rule {
     }
 
     /// What the checker knows of an element's computed style.
-    private struct Computed {
+    struct Computed {
         var depth: Int
         var color: CSSColor?          // nil: cannot be resolved
         var colorExplicit: Bool
@@ -56,6 +56,18 @@ final class ContrastRule: Rule {
                                        variables: [:], variablesVersion: 0)
 
     private var stack: [Computed] = []
+
+    /// The computed style of the element being visited (other rules visit it after this
+    /// one) or of one of its ancestors, by depth; nil when the page has no style at all
+    /// (then the browser's defaults apply: black text on white).
+    func computed(atDepth depth: Int) -> Computed? {
+        guard let first = stack.first else { return nil }
+        let index = depth - first.depth
+        guard index >= 0, index < stack.count, stack[index].depth == depth else {
+            return stack.last(where: { $0.depth == depth })
+        }
+        return stack[index]
+    }
     /// Labels of disabled controls, found once before the first visit: their text is exempt.
     private var exemptLabels: (ids: Set<String>, elements: Set<Int>)?
     /// Unknown colours already reported on this page (side and reason): one finding per
@@ -129,7 +141,7 @@ final class ContrastRule: Rule {
 
     /// Text in a human language among the element's own children: at least two letters
     /// (not "X", not "-----").
-    private static func hasText(_ element: Int, in document: HTMLDocument) -> Bool {
+    static func hasText(_ element: Int, in document: HTMLDocument) -> Bool {
         let nodes = document.nodes
         var child = nodes[element].firstChild
         while child >= 0 {
