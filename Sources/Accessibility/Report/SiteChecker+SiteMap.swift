@@ -36,7 +36,7 @@ extension SiteChecker {
         }
         // "portail/" when the pages link to /portail/plan-du-site/ and the site map is plan-du-site/.
         let base = bases.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key ?? ""
-        guard let document = try? HTMLDocument(parsing: pages[siteMap].html) else { return }
+        guard let document = try? pages[siteMap].parse() else { return }
         results[siteMap].0.applicable.append("12.3")
         let path = pages[siteMap].path
         var reached: Set<String> = []
