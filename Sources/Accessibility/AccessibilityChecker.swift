@@ -63,6 +63,7 @@ public enum AccessibilityChecker {
         }
         page.walkFinished = true
         for rule in rules { rule.finish(in: page) }
+        page.reportOmitted()
         // Stable order by line, so a report reads top to bottom.
         return page.findings.enumerated().sorted { ($0.element.line ?? 0, $0.offset) < ($1.element.line ?? 0, $1.offset) }.map(\.element)
     }

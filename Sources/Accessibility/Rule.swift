@@ -21,6 +21,13 @@ final class PageContext {
     private(set) var findings: [Finding] = []
     let path: String
 
+    /// Findings kept per test and status on one page. Past this, they are only counted, and
+    /// one finding says how many more there are: a hostile page (300,000 unlabelled fields)
+    /// would otherwise hold hundreds of megabytes of findings, and nobody reads the 201st.
+    static let maximumFindingsPerTest = 200
+    private var countsByTest: [String: Int] = [:]
+    private var omittedByTest: [String: (status: Finding.Status, count: Int)] = [:]
+
     /// Per node: excluded from the accessibility tree (hidden, aria-hidden, display:none…).
     /// Filled by the walk before rules visit the node; parents come before children.
     var hiddenFromAssistiveTechnologies: [Bool]
@@ -92,6 +99,7 @@ final class PageContext {
     }
 
     func report(_ test: String, _ status: Finding.Status, at index: Int?, _ wording: Wording) {
+        guard keep(test, status) else { return }
         let line = index.map { document.nodes[$0].line }.flatMap { $0 > 0 ? $0 : nil }
         findings.append(Finding(test: test, status: status, line: line, message: wording.message,
                                 fix: wording.fix, snippet: index.map(snippet(of:)) ?? "", file: path))
@@ -99,8 +107,31 @@ final class PageContext {
 
     /// A finding at a line of the source that no element stands for (a stray end tag).
     func report(_ test: String, _ status: Finding.Status, line: Int, snippet: String, _ wording: Wording) {
+        guard keep(test, status) else { return }
         findings.append(Finding(test: test, status: status, line: line > 0 ? line : nil, message: wording.message,
                                 fix: wording.fix, snippet: String(snippet.prefix(120)), file: path))
+    }
+
+    /// False once `maximumFindingsPerTest` findings of `test` with `status` are kept; the
+    /// rest are counted for `reportOmitted()`.
+    private func keep(_ test: String, _ status: Finding.Status) -> Bool {
+        let key = status == .nonConforme ? test : test + " " + status.rawValue
+        let count = countsByTest[key, default: 0]
+        countsByTest[key] = count + 1
+        guard count >= Self.maximumFindingsPerTest else { return true }
+        omittedByTest[key, default: (status, 0)].count += 1
+        return false
+    }
+
+    /// One finding per test whose findings were cut, saying how many were left out.
+    func reportOmitted() {
+        for (key, omitted) in omittedByTest.sorted(by: { $0.key < $1.key }) {
+            let test = String(key.split(separator: " ").first ?? Substring(key))
+            findings.append(Finding(test: test, status: omitted.status, line: nil,
+                message: "\(omitted.count) autres cas du même test (\(test)) sur cette page ne sont pas détaillés : seuls les \(Self.maximumFindingsPerTest) premiers sont listés.",
+                fix: "Corrigez d’abord les cas listés : ils viennent sans doute de la même cause (un gabarit, un composant répété), puis relancez la vérification.",
+                snippet: "", file: path))
+        }
     }
 
     /// The start tag of an element rebuilt from its attributes, at most 120 characters.

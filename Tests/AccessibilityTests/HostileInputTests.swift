@@ -139,6 +139,17 @@ import Testing
         #expect(refusal.test == "8.2.1" && refusal.message.contains("au-delà de 20 Mo"))
     }
 
+    /// 1,000 fields without a label: 200 findings are listed, then one says how many more.
+    @Test func findingsOfOneTestAreCappedPerPage() throws {
+        let fields = String(repeating: "<p><input type=text name=x></p>", count: 1_000)
+        let html = "<!DOCTYPE html><html lang=fr><head><title>Champs</title></head><body><main><h1>Champs</h1><form>\(fields)</form></main></body></html>"
+        let findings = try AccessibilityChecker.check(html: html, path: "champs.html").filter { $0.test == "11.1.1" }
+        #expect(findings.count == PageContext.maximumFindingsPerTest + 1)
+        let summary = try #require(findings.first { $0.line == nil })
+        #expect(summary.message == "800 autres cas du même test (11.1.1) sur cette page ne sont pas détaillés : seuls les 200 premiers sont listés.")
+        #expect(summary.status == .nonConforme)
+    }
+
     @Test func aPageGivenAsTextIsCheckedLikeItsBytes() throws {
         let text = String(decoding: Self.page, as: UTF8.self)
         let fromText = SiteChecker.check([SiteChecker.Page(path: "p.html", text: text)])
