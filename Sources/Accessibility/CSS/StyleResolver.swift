@@ -261,8 +261,10 @@ final class StyleResolver {
         for important in [false, true] {
             for entry in matched {
                 let origin = DeclarationOrigin(source: Int32(entry.source), rule: Int32(entry.rule))
-                for declaration in sources[entry.source].sheet.rules[entry.rule].declarations where declaration.important == important {
-                    style.apply(declaration, origin: origin)
+                sources[entry.source].sheet.rules.withUnsafeBufferPointer { sheetRules in
+                    for declaration in sheetRules[entry.rule].declarations where declaration.important == important {
+                        style.apply(declaration, origin: origin)
+                    }
                 }
             }
             for declaration in inline where declaration.important == important { style.apply(declaration, origin: .styleAttribute) }
@@ -273,14 +275,18 @@ final class StyleResolver {
     private static func consider(_ rules: [Int32], _ sheet: ParsedStylesheet, _ offset: Int, _ position: Int, _ element: Int,
                                  _ nodes: UnsafeBufferPointer<HTMLDocument.Node>, _ matched: inout [(key: Int, source: Int, rule: Int)],
                                  _ budget: inout Int, _ exhausted: inout Bool, _ lost: inout Bool) {
-        for ruleIndex in rules {
-            let rule = sheet.rules[Int(ruleIndex)]
-            if exhausted && rule.selector.compounds.count > 1 { lost = true; continue }
-            guard rule.selector.matches(element, in: nodes, budget: &budget, exhausted: &exhausted) else {
-                if exhausted { lost = true }
-                continue
+        // Through the buffer: copying a rule (selector, declarations, texts) for every
+        // candidate of every element was a good part of the cascade's retain/release traffic.
+        sheet.rules.withUnsafeBufferPointer { sheetRules in
+            for ruleIndex in rules {
+                let index = Int(ruleIndex)
+                if exhausted && sheetRules[index].selector.compounds.count > 1 { lost = true; continue }
+                guard sheetRules[index].selector.matches(element, in: nodes, budget: &budget, exhausted: &exhausted) else {
+                    if exhausted { lost = true }
+                    continue
+                }
+                matched.append(((sheetRules[index].selector.specificity << 32) | (offset + sheetRules[index].order), position, index))
             }
-            matched.append(((rule.selector.specificity << 32) | (offset + rule.order), position, Int(ruleIndex)))
         }
     }
 
