@@ -37,28 +37,31 @@ public enum AccessibilityChecker {
             if rule.elements.isEmpty { everyElement.append(rule) }
             for name in rule.elements { rulesByElement[name, default: []].append(rule) }
         }
-        let nodes = document.nodes
-        for index in nodes.indices {
-            let node = nodes[index]
-            let parent = node.parent
-            let parentNotRendered = parent >= 0 && page.notRendered[parent]
-            let parentHidden = parent >= 0 && page.hiddenFromAssistiveTechnologies[parent]
-            guard node.isElement else {
-                page.notRendered[index] = parentNotRendered
-                page.hiddenFromAssistiveTechnologies[index] = parentHidden
-                continue
-            }
-            page.inForeignContent[index] = page.insideForeignContent(index)
-            let notRendered = parentNotRendered || node.name == "head" || page.selfNotRendered(index)
-            page.notRendered[index] = notRendered
-            page.hiddenFromAssistiveTechnologies[index] = parentHidden || notRendered
-                || node.attribute("aria-hidden")?.lowercased().trimmingWhitespace() == "true"
-            if node.name == "label", let target = node.attribute("for") {
-                page.labelsByFor[target, default: []].append(index)
-            }
-            for rule in everyElement { rule.visit(index, in: page) }
-            if let interested = rulesByElement[node.name] {
-                for rule in interested { rule.visit(index, in: page) }
+        // Nodes are read in place (a copy of a node is three retains and three releases,
+        // for every node of every page).
+        document.nodes.withUnsafeBufferPointer { nodes in
+            for index in nodes.indices {
+                let parent = nodes[index].parent
+                let parentNotRendered = parent >= 0 && page.notRendered[parent]
+                let parentHidden = parent >= 0 && page.hiddenFromAssistiveTechnologies[parent]
+                guard nodes[index].isElement else {
+                    page.notRendered[index] = parentNotRendered
+                    page.hiddenFromAssistiveTechnologies[index] = parentHidden
+                    continue
+                }
+                page.inForeignContent[index] = page.insideForeignContent(index)
+                let name = nodes[index].name
+                let notRendered = parentNotRendered || name == "head" || page.selfNotRendered(index)
+                page.notRendered[index] = notRendered
+                page.hiddenFromAssistiveTechnologies[index] = parentHidden || notRendered
+                    || nodes[index].attribute("aria-hidden")?.lowercased().trimmingWhitespace() == "true"
+                if name == "label", let target = nodes[index].attribute("for") {
+                    page.labelsByFor[target, default: []].append(index)
+                }
+                for rule in everyElement { rule.visit(index, in: page) }
+                if let interested = rulesByElement[name] {
+                    for rule in interested { rule.visit(index, in: page) }
+                }
             }
         }
         page.walkFinished = true

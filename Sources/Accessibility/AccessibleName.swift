@@ -198,10 +198,15 @@ extension PageContext {
 
     /// Not rendered because of the element's own `hidden` attribute or CSS.
     func selfNotRendered(_ index: Int) -> Bool {
-        let node = document.nodes[index]
-        guard node.isElement else { return false }
-        if node.has("hidden") || node.name == "template" { return true }
-        if node.name == "input", let type = node.attribute("type"), type.equalsIgnoringASCIICase("hidden") { return true }
+        let hiddenByMarkup = document.nodes.withUnsafeBufferPointer { nodes -> Bool? in
+            guard nodes[index].isElement else { return false }
+            if nodes[index].has("hidden") || nodes[index].name == "template" { return true }
+            if nodes[index].name == "input", let type = nodes[index].attribute("type"), type.equalsIgnoringASCIICase("hidden") {
+                return true
+            }
+            return nil
+        }
+        if let hiddenByMarkup { return hiddenByMarkup }
         let declared = styles.declared(index)
         if declared.isEmpty { return false }
         if let display = declared.display, display.equalsIgnoringASCIICase("none") { return true }
