@@ -78,6 +78,8 @@ extension String {
     /// Equal to `lowercase` (lower-case ASCII) ignoring ASCII case, without allocating the
     /// lower-cased copy that `lowercased() ==` makes.
     func equalsIgnoringASCIICase(_ lowercase: StaticString) -> Bool {
+        // A one-character literal may be stored as a scalar, without bytes to point at.
+        guard lowercase.hasPointerRepresentation else { return self.lowercased() == lowercase.description }
         let other = UnsafeBufferPointer(start: lowercase.utf8Start, count: lowercase.utf8CodeUnitCount)
         var index = 0
         for byte in utf8 {

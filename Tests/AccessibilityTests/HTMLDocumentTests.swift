@@ -91,3 +91,16 @@ import Testing
         #expect(!"\u{3000}\u{202F} ".hasNonWhitespace)
     }
 }
+
+@Suite struct CaseFoldingTests {
+    @Test func equalsIgnoringASCIICase() {
+        #expect("NONE".equalsIgnoringASCIICase("none"))
+        #expect("None".equalsIgnoringASCIICase("none"))
+        #expect(!"none ".equalsIgnoringASCIICase("none"))
+        #expect(!"non".equalsIgnoringASCIICase("none"))
+        #expect(!"".equalsIgnoringASCIICase("none"))
+        #expect("".equalsIgnoringASCIICase(""))
+        #expect(!"NÖNE".equalsIgnoringASCIICase("none"))
+        #expect("X".equalsIgnoringASCIICase("x")) // a one-character literal
+    }
+}
