@@ -26,7 +26,7 @@ final class PageContext {
     /// would otherwise hold hundreds of megabytes of findings, and nobody reads the 201st.
     static let maximumFindingsPerTest = 200
     private var countsByTest: [String: Int] = [:]
-    private var omittedByTest: [String: (status: Finding.Status, count: Int)] = [:]
+    private var omittedByTest: [String: (test: String, status: Finding.Status, count: Int)] = [:]
 
     /// Per node: excluded from the accessibility tree (hidden, aria-hidden, display:none…).
     /// Filled by the walk before rules visit the node; parents come before children.
@@ -119,14 +119,14 @@ final class PageContext {
         let count = countsByTest[key, default: 0]
         countsByTest[key] = count + 1
         guard count >= Self.maximumFindingsPerTest else { return true }
-        omittedByTest[key, default: (status, 0)].count += 1
+        omittedByTest[key, default: (test, status, 0)].count += 1
         return false
     }
 
     /// One finding per test whose findings were cut, saying how many were left out.
     func reportOmitted() {
-        for (key, omitted) in omittedByTest.sorted(by: { $0.key < $1.key }) {
-            let test = String(key.split(separator: " ").first ?? Substring(key))
+        for omitted in omittedByTest.sorted(by: { $0.key < $1.key }).map(\.value) {
+            let test = omitted.test
             findings.append(Finding(test: test, status: omitted.status, line: nil,
                 message: "\(omitted.count) autres cas du même test (\(test)) sur cette page ne sont pas détaillés : seuls les \(Self.maximumFindingsPerTest) premiers sont listés.",
                 fix: "Corrigez d’abord les cas listés : ils viennent sans doute de la même cause (un gabarit, un composant répété), puis relancez la vérification.",

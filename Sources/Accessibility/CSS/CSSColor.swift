@@ -115,15 +115,16 @@ struct CSSColor: Equatable, Sendable {
     }
 
     /// Reads `background: #fff url(x.png) no-repeat center / cover`.
-    static func shorthandBackground(_ value: String) -> ShorthandBackground {
-        var result = ShorthandBackground(color: nil, unreadable: nil, hasImage: false)
-        var depth = 0
-        var token = ""
+    /// The tokens of a CSS value, cut at the separators that stand outside parentheses
+    /// (`rgb(0 0 0 / 50%)` stays whole); empty tokens are dropped.
+    static func tokens(of value: String, separatedBy isSeparator: (Character) -> Bool) -> [String] {
         var tokens: [String] = []
+        var token = ""
+        var depth = 0
         for character in value {
             if character == "(" { depth += 1 }
             if character == ")" { depth -= 1 }
-            if depth == 0 && (character == " " || character == "\t" || character == "\n" || character == "/" || character == ",") {
+            if depth == 0 && isSeparator(character) {
                 if !token.isEmpty { tokens.append(token) }
                 token = ""
             } else {
@@ -131,6 +132,12 @@ struct CSSColor: Equatable, Sendable {
             }
         }
         if !token.isEmpty { tokens.append(token) }
+        return tokens
+    }
+
+    static func shorthandBackground(_ value: String) -> ShorthandBackground {
+        var result = ShorthandBackground(color: nil, unreadable: nil, hasImage: false)
+        let tokens = Self.tokens(of: value) { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "/" || $0 == "," }
         for token in tokens {
             let lower = token.lowercased()
             if let open = lower.firstIndex(of: "(") {

@@ -431,7 +431,7 @@ final class ControlBorderRule: Rule {
                 indices = [side]
                 part = pieces.count > 2 ? "-" + pieces[2...].joined(separator: "-") : ""
             }
-            let tokens = splitTokens(raw)
+            let tokens = CSSColor.tokens(of: raw, separatedBy: \.isWhitespace)
             if raw == "inherit" || raw == "revert" || raw == "revert-layer" { return nil }
             switch part {
             case "":
@@ -487,23 +487,5 @@ final class ControlBorderRule: Rule {
         default: all = Array(tokens.prefix(4))
         }
         return indices.map { ($0, all[$0]) }
-    }
-
-    /// Tokens at spaces outside parentheses (`rgb(0 0 0 / 50%)` stays whole).
-    static func splitTokens(_ value: String) -> [String] {
-        var tokens: [String] = []
-        var token = ""
-        var depth = 0
-        for character in value {
-            if character == "(" { depth += 1 }
-            if character == ")" { depth -= 1 }
-            if depth == 0 && character.isWhitespace {
-                if !token.isEmpty { tokens.append(token); token = "" }
-            } else {
-                token.append(character)
-            }
-        }
-        if !token.isEmpty { tokens.append(token) }
-        return tokens
     }
 }
