@@ -119,14 +119,38 @@ public enum MarkdownRenderer {
         let extensions = cmark_parser_get_syntax_extensions(parser)
         guard let rendered = cmark_render_html(root, options, extensions) else { fatalError("cmark-gfm: out of memory") }
         defer { free(rendered) }
-        var html = String(cString: rendered)
         // Tables come only from the GitHub table extension (raw HTML is refused), whose
         // header row is always a row of column headers.
-        // Only "<th>" and "<th style=…>" are header cells ("<thead>" is not).
-        if tableCount > 0 {
-            html = html.replacingAll("<th>", with: "<th scope=\"col\">").replacingAll("<th style", with: "<th scope=\"col\" style")
-        }
+        let html = tableCount > 0 ? scopingColumnHeaders(rendered) : String(cString: rendered)
         return MarkdownDocument(html: html, headings: headings, problems: problems)
+    }
+
+    /// cmark-gfm's HTML with `scope="col"` added to every header cell, in one pass over the
+    /// bytes. Only "<th>" and "<th style=…>" are header cells ("<thead>" is not). cmark escapes
+    /// "<" in text, so every "<th" here is a tag.
+    static func scopingColumnHeaders(_ rendered: UnsafePointer<CChar>) -> String {
+        let count = strlen(rendered)
+        let scope = Array(" scope=\"col\"".utf8)
+        return rendered.withMemoryRebound(to: UInt8.self, capacity: count) { bytes in
+            var out: [UInt8] = []
+            out.reserveCapacity(count + 256)
+            var copied = 0
+            var i = 0
+            while i + 3 < count {
+                // "<th" then ">" or " ": a header cell (not "<thead").
+                if bytes[i] == UInt8(ascii: "<"), bytes[i + 1] == UInt8(ascii: "t"), bytes[i + 2] == UInt8(ascii: "h"),
+                   bytes[i + 3] == UInt8(ascii: ">") || bytes[i + 3] == UInt8(ascii: " ") {
+                    out.append(contentsOf: UnsafeBufferPointer(start: bytes + copied, count: i + 3 - copied))
+                    out.append(contentsOf: scope)
+                    copied = i + 3
+                    i += 4
+                } else {
+                    i += 1
+                }
+            }
+            out.append(contentsOf: UnsafeBufferPointer(start: bytes + copied, count: count - copied))
+            return String(decoding: out, as: UTF8.self)
+        }
     }
 
     /// Inline nodes may carry no position; the nearest block with one gives the line.
@@ -173,37 +197,5 @@ extension String {
     func trimmingCharacters(limit: Int) -> String {
         let flat = split(whereSeparator: \.isNewline).joined(separator: " ")
         return flat.count > limit ? String(flat.prefix(limit)) + "…" : flat
-    }
-
-    /// Plain substring replacement without Foundation (this target stays Foundation-free).
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        var result = ""
-        result.reserveCapacity(utf8.count + 64)
-        var rest = Substring(self)
-        while let range = rest.range(of: target) {
-            result += rest[..<range.lowerBound]
-            result += replacement
-            rest = rest[range.upperBound...]
-        }
-        result += rest
-        return result
-    }
-}
-
-extension Substring {
-    func range(of target: String) -> Range<Substring.Index>? {
-        let t = Array(target.utf8)
-        guard let first = t.first else { return nil }
-        let u = utf8
-        var i = u.startIndex
-        while i != u.endIndex {
-            if u[i] == first {
-                var j = i, k = 0
-                while k < t.count, j != u.endIndex, u[j] == t[k] { j = u.index(after: j); k += 1 }
-                if k == t.count { return i..<j }
-            }
-            i = u.index(after: i)
-        }
-        return nil
     }
 }

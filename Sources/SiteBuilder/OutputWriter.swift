@@ -46,6 +46,7 @@ public final class MemoryOutput: OutputWriter, @unchecked Sendable {
 public final class DiskOutput: OutputWriter, @unchecked Sendable {
     public let destination: URL
     let staging: URL
+    private let stagingPath: String
     private let lock = NSLock()
     private var createdDirectories: Set<String> = [""]
     /// Files of the previous output that are not build products and must survive a build
@@ -58,20 +59,30 @@ public final class DiskOutput: OutputWriter, @unchecked Sendable {
         try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
         staging = parent.appendingPathComponent(".\(self.destination.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: false)
+        stagingPath = staging.path
     }
 
+    /// Creates the folder holding `path` and any missing parent, one `mkdir` each: every page
+    /// has its own folder (pretty URLs), and Foundation's recursive creation looks each level
+    /// up again for each of them.
     private func ensureDirectory(of path: String) throws {
         guard let slash = path.lastIndex(of: "/") else { return }
-        let directory = String(path[..<slash])
-        let exists = lock.withLock { createdDirectories.contains(directory) }
-        if exists { return }
-        try FileManager.default.createDirectory(at: staging.appendingPathComponent(directory), withIntermediateDirectories: true)
+        try ensureDirectory(String(path[..<slash]))
+    }
+
+    private func ensureDirectory(_ directory: String) throws {
+        if lock.withLock({ createdDirectories.contains(directory) }) { return }
+        if let slash = directory.lastIndex(of: "/") { try ensureDirectory(String(directory[..<slash])) }
+        // Two threads may create the same folder: EEXIST is success.
+        guard mkdir(stagingPath + "/" + directory, 0o755) == 0 || errno == EEXIST else {
+            throw OutputError.cannotWrite(directory, String(cString: strerror(errno)))
+        }
         lock.withLock { _ = createdDirectories.insert(directory) }
     }
 
     public func write(_ bytes: some Collection<UInt8> & Sendable, to path: String) throws {
         try ensureDirectory(of: path)
-        let target = staging.appendingPathComponent(path).path
+        let target = stagingPath + "/" + path
         let fd = open(target, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw OutputError.cannotWrite(path, String(cString: strerror(errno))) }
         defer { close(fd) }

@@ -79,7 +79,7 @@ public enum SiteBuild {
             let failure = ConcurrentSlots<Error>(count: 1)
             DispatchQueue.concurrentPerform(iterations: pages.count) { index in
                 do {
-                    try output.write(Array(pages[index].html.utf8), to: pages[index].outputPath)
+                    try output.write(pages[index].html.utf8, to: pages[index].outputPath)
                 } catch {
                     failure[0] = error
                 }
