@@ -73,16 +73,26 @@ public struct Theme: Sendable {
     /// The two parts of an e-mail: plain text (`mail-text`, which should start with
     /// `{{% CONTENT_TYPE: TEXT}}` so nothing is HTML-escaped) and HTML (`mail`).
     public func renderMail(_ view: MailView) -> (text: String, html: String) {
-        (library.render(view, withTemplate: "mail-text") ?? "", library.render(view, withTemplate: "mail") ?? "")
+        (library.render(ByReference(view), withTemplate: "mail-text") ?? "", library.render(ByReference(view), withTemplate: "mail") ?? "")
     }
 
     /// Renders `template` as the body of `layout`: the page-specific part first, then the frame
     /// (header, navigation, footer) around it.
     public func renderPage(_ view: PageView, template: String) -> String {
         var view = view
-        view.body = library.render(view, withTemplate: template) ?? ""
-        return library.render(view, withTemplate: "layout") ?? ""
+        view.body = library.render(ByReference(view), withTemplate: template) ?? ""
+        return library.render(ByReference(view), withTemplate: "layout") ?? ""
     }
+}
+
+/// A view handed to the templates by reference. swift-mustache keeps the context as `Any`
+/// and casts it to `MustacheParent` for every tag it resolves; each successful cast of a
+/// struct copies it, retaining every string and array inside (a page view holds about twenty),
+/// while a class costs one retain.
+final class ByReference<View: MustacheParent>: MustacheParent {
+    let view: View
+    init(_ view: View) { self.view = view }
+    func child(named name: String) -> Any? { view.child(named: name) }
 }
 
 /// swift-mustache's HTML escaping, done on UTF-8 bytes. The library's walks the string by

@@ -43,7 +43,7 @@ public struct LinkResolver: Sendable {
         // Foundation's decoding goes through NSString; most links have nothing to decode.
         let decoded = path.utf8.contains(UInt8(ascii: "%")) ? path.removingPercentEncoding ?? path : path
         // The folder of the Markdown file, as a Content-relative path ("demarches/etat-civil").
-        var base = sourcePath.split(separator: "/").dropFirst().dropLast().map(String.init)
+        var base = sourcePath.utf8.split(separator: UInt8(ascii: "/")).dropFirst().dropLast().map { String(Substring($0)) }
         if decoded.hasPrefix("/") { base = [] }
         guard let segments = Self.normalize(base: base, relative: decoded) else {
             return .broken("Le lien « \(raw) » remonte au-dessus du dossier Content/ : corrigez le nombre de « ../ ».")
@@ -92,23 +92,27 @@ public struct LinkResolver: Sendable {
 
     /// The URL scheme (`https`, `javascript`…), lowercased, if the link starts with one.
     static func scheme(of link: String) -> String? {
-        guard let colon = link.firstIndex(of: ":") else { return nil }
-        let candidate = link[..<colon]
-        guard let first = candidate.first, first.isASCII, first.isLetter,
-              candidate.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) }) else { return nil }
-        return candidate.lowercased()
+        // RFC 3986: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":", all ASCII, so bytes do.
+        let bytes = link.utf8
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { return nil }
+        let candidate = bytes[..<colon]
+        func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z") }
+        guard let first = candidate.first, isLetter(first), candidate.allSatisfy({
+            isLetter($0) || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".")
+        }) else { return nil }
+        return String(Substring(candidate)).lowercased()
     }
 
     /// Applies `.` and `..` segments; nil when `..` would leave the root.
     static func normalize(base: [String], relative: String) -> [String]? {
         var stack = base
-        for segment in relative.split(separator: "/", omittingEmptySubsequences: true) {
-            switch segment {
-            case ".": continue
-            case "..":
+        for segment in relative.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true) {
+            if segment.elementsEqual(".".utf8) { continue }
+            if segment.elementsEqual("..".utf8) {
                 if stack.isEmpty { return nil }
                 stack.removeLast()
-            default: stack.append(String(segment))
+            } else {
+                stack.append(String(Substring(segment)))
             }
         }
         return stack

@@ -46,4 +46,21 @@ import Testing
             "Le lien « %2E%2E/%2E%2E/x.md » remonte au-dessus du dossier Content/ : corrigez le nombre de « ../ ».",
         ])
     }
+
+    @Test(arguments: [
+        ("https://x.fr", "https"), ("MAILTO:a@b.fr", "mailto"), ("tel:+33100000000", "tel"),
+        ("javascript:alert(1)", "javascript"), ("svn+ssh://h", "svn+ssh"), ("a.b-c:x", "a.b-c"),
+        ("horaires.md", nil), ("1http:x", nil), ("é:x", nil), ("ht tp:x", nil), (":x", nil), ("../a:b", nil),
+    ] as [(String, String?)])
+    func schemes(link: String, scheme: String?) {
+        #expect(LinkResolver.scheme(of: link) == scheme)
+    }
+
+    @Test func dotSegments() {
+        #expect(LinkResolver.normalize(base: ["demarches", "etat-civil"], relative: "../elections/./inscription.md")
+                == ["demarches", "elections", "inscription.md"])
+        #expect(LinkResolver.normalize(base: [], relative: "//a///b/") == ["a", "b"])
+        #expect(LinkResolver.normalize(base: ["é"], relative: "../../x") == nil)
+        #expect(LinkResolver.normalize(base: ["é"], relative: "..é/...") == ["é", "..é", "..."])
+    }
 }
