@@ -87,8 +87,13 @@ public enum SiteLoader {
             return .failure(Diagnostic(file: sourcePath, message:
                 "Le fichier n’est pas un texte UTF-8 (caractères accentués mal codés) : enregistrez-le en UTF-8."))
         }
-        if let nul = text.utf8.firstIndex(of: 0) {
-            let line = text.utf8[..<nul].reduce(1) { $1 == 10 ? $0 + 1 : $0 }
+        // memchr: the generic search was a quarter of the time spent reading pages.
+        let nulOffset = bytes.withUnsafeBytes { raw -> Int? in
+            guard let base = raw.baseAddress, let nul = memchr(base, 0, raw.count) else { return nil }
+            return base.distance(to: UnsafeRawPointer(nul))
+        }
+        if let nulOffset {
+            let line = bytes[..<nulOffset].reduce(1) { $1 == 10 ? $0 + 1 : $0 }
             return .failure(Diagnostic(file: sourcePath, line: line, message:
                 "Le fichier contient un caractère nul : ce n’est pas un texte. Vérifiez qu’il s’agit bien d’une page Markdown."))
         }
