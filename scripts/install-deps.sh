@@ -7,7 +7,7 @@ set -euo pipefail
 # Debian packages: C libraries for the build, and the real parts the tests drive
 # (`time` is GNU time, /usr/bin/time: Benchmarks/ reads peak memory from it; apache2-bin is
 # Apache without its service, and openssl makes the test certificates of Tests/Integration).
-BUILD_PKGS=(libcmark-gfm-dev libcmark-gfm-extensions-dev libxml2-dev libsqlite3-dev libcurl4-openssl-dev pkg-config)
+BUILD_PKGS=(libcmark-gfm-dev libcmark-gfm-extensions-dev libxml2-dev libsqlite3-dev libcurl4-openssl-dev libjemalloc-dev pkg-config)
 TEST_PKGS=(default-jre-headless chromium chromium-driver hugo nginx-light lighttpd libfcgi-bin time
            apache2-bin openssl)
 # Benchmarks/gateway-vs-php.sh: nginx in front of the gateway and of php-fpm, wrk as the load.
