@@ -19,20 +19,25 @@ public final class SubmissionQueue: Sendable {
     public let path: String
     let store: Store
     private let committer: GroupCommitter
+    let checkpointer: BackgroundCheckpointer?
 
     /// Opens the queue at `path`, creating the file if it is missing and migrating its schema.
     ///
     /// - Throws: `QueueError` with a French description: folder missing or not writable, file
     ///   that is not a Guichet queue, database written by a newer Guichet.
-    public convenience init(path: String) throws {
-        try self.init(path: path, maximumBatchSize: 256, referenceSeed: nil)
+    /// - Parameter checkpointsInBackground: for a long-lived process (FastCGI, `guichet serve`):
+    ///   copy the write-ahead log into the database from a thread of its own instead of inside
+    ///   a citizen's COMMIT (`BackgroundCheckpointer`). A CGI process, which lives for one
+    ///   request, keeps SQLite's automatic checkpoints.
+    public convenience init(path: String, checkpointsInBackground: Bool = false) throws {
+        try self.init(path: path, maximumBatchSize: 256, referenceSeed: nil, checkpointsInBackground: checkpointsInBackground)
     }
 
     /// - Parameters:
     ///   - maximumBatchSize: most submissions in one grouped transaction (1 disables grouping).
     ///   - referenceSeed: tests only: draw references from a seeded generator restarted at
     ///     each transaction, so references collide and the retry path runs.
-    init(path: String, maximumBatchSize: Int, referenceSeed: UInt64?) throws {
+    init(path: String, maximumBatchSize: Int, referenceSeed: UInt64?, checkpointsInBackground: Bool = false) throws {
         self.path = path
         var configuration = Configuration()
         configuration.busyMode = .timeout(Self.busyTimeout)
@@ -56,7 +61,19 @@ public final class SubmissionQueue: Sendable {
             throw QueueError(error, path: path)
         }
         committer = GroupCommitter(store: store, maximumBatchSize: max(1, maximumBatchSize))
+        if checkpointsInBackground {
+            do {
+                try store.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
+                checkpointer = try BackgroundCheckpointer(path: path, transactions: store.transactions)
+            } catch {
+                throw QueueError(error, path: path)
+            }
+        } else {
+            checkpointer = nil
+        }
     }
+
+    deinit { checkpointer?.stop() }
 
     /// Opens, sets up and migrates the pool. When several processes open a file that does not
     /// exist yet, `PRAGMA journal_mode = WAL` (run by GRDB) fails at once with "database is

@@ -17,7 +17,9 @@ struct QueueOptions: ParsableArguments {
 
 /// Loads the site folder and opens the queue; problems are French diagnostics and exit 2
 /// (configuration errors of the CLI contract).
-func openGateway(root: URL, databasePath: String, oneRequestPerProcess: Bool = false) throws(ExitCode) -> GatewayCore {
+/// - Parameter longLived: the process serves many requests (FastCGI, `guichet serve`): the
+///   queue then copies its write-ahead log from a thread of its own (`checkpointsInBackground`).
+func openGateway(root: URL, databasePath: String, oneRequestPerProcess: Bool = false, longLived: Bool = false) throws(ExitCode) -> GatewayCore {
     let site: GatewaySite
     do {
         site = try GatewaySite.load(root: root)
@@ -29,7 +31,7 @@ func openGateway(root: URL, databasePath: String, oneRequestPerProcess: Bool = f
     do {
         try FileManager.default.createDirectory(at: URL(fileURLWithPath: databasePath).deletingLastPathComponent(),
                                                 withIntermediateDirectories: true)
-        let queue = try SubmissionQueue(path: databasePath)
+        let queue = try SubmissionQueue(path: databasePath, checkpointsInBackground: longLived)
         return GatewayCore(site: site, queue: queue, apiState: BackOfficeAPIState(countsInDatabase: oneRequestPerProcess))
     } catch {
         printError("\(databasePath): \(error)")
@@ -91,7 +93,7 @@ struct GatewayCommand: AsyncParsableCommand {
 
         func run() async throws {
             let root = site.rootURL
-            let gateway = try openGateway(root: root, databasePath: queue.path(root: root))
+            let gateway = try openGateway(root: root, databasePath: queue.path(root: root), longLived: true)
             let mailSender = try makeMailSender(gateway: gateway, root: root, smtp: mail.smtp)
             let server = FastCGIServer(handler: gateway)
             let (socket, port, host) = (socket, port, host)

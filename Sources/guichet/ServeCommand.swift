@@ -34,7 +34,7 @@ struct ServeCommand: AsyncParsableCommand {
         let output = site.rootURL.appendingPathComponent("site")
         try buildSite(root: site.rootURL, output: output, reports: site.rootURL.appendingPathComponent("reports"))
         let databasePath = queue.path(root: site.rootURL)
-        let gateway = try openGateway(root: site.rootURL, databasePath: databasePath)
+        let gateway = try openGateway(root: site.rootURL, databasePath: databasePath, longLived: true)
         let root = site.rootURL
         let mailFolder = root.appendingPathComponent("var/courriels")
         // Created once the port is known: the links of the e-mails point at this preview.

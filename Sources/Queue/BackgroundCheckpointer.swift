@@ -1,0 +1,98 @@
+import Foundation
+import GRDB
+
+/// Copies the write-ahead log into the database file from a thread and a connection of its
+/// own, so that no citizen's COMMIT ever waits for it (long-lived gateways only).
+///
+/// By default SQLite checkpoints inside the COMMIT that takes the log past 1,000 pages: that
+/// one transaction copies every page and fsyncs the database file. Under load it stalled the
+/// group committer for tens of milliseconds (a fifth of the writer's time), and every
+/// submission waiting behind it: the gateway's p99 latency. Here the writer's automatic
+/// checkpoints are off and this thread runs a PASSIVE checkpoint whenever transactions were
+/// committed since its last pass: PASSIVE never blocks the writer nor readers, and copies what
+/// it can (frames that a reader still uses wait for the next pass). Once the whole log has been
+/// copied, the writer's next transaction starts it again from the beginning, so the log stays
+/// the size of the last interval's writes.
+///
+/// CGI processes live for one request and keep SQLite's automatic checkpoints; they may share
+/// the file with a gateway that uses this: a checkpoint that finds another one running gets
+/// SQLITE_BUSY, and this thread simply tries again at its next pass.
+final class BackgroundCheckpointer: @unchecked Sendable {  // state behind `state`
+    /// Time between passes. A pass with nothing new to copy costs nothing.
+    static let interval: TimeInterval = 0.05
+
+    private let connection: DatabaseQueue
+    private let transactions: Counter
+    private let state = NSCondition()
+    private var stopped = false
+    private var checkpointedTransactions = 0
+    /// Passes that checkpointed (tests, and `frames` below, read these).
+    let passes = Counter()
+    /// Frames copied into the database file so far.
+    let frames = Counter()
+
+    /// Opens a connection of its own on `path` and starts the thread. `transactions` is the
+    /// committer's count of committed transactions.
+    init(path: String, transactions: Counter) throws {
+        var configuration = Configuration()
+        configuration.label = "Guichet.Queue.checkpoint"
+        // Never wait on a lock: a busy pass is retried at the next one.
+        configuration.busyMode = .immediateError
+        configuration.prepareDatabase { db in
+            // The database file is fsync'd after each copy, as with SQLite's own checkpoints.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        connection = try DatabaseQueue(path: path, configuration: configuration)
+        self.transactions = transactions
+        let thread = Thread { [self] in run() }
+        thread.name = "Guichet.Queue.checkpoint"
+        thread.start()
+    }
+
+    /// Ends the thread after its current pass (it holds the checkpointer until then).
+    func stop() {
+        state.lock()
+        stopped = true
+        state.signal()
+        state.unlock()
+    }
+
+    private func run() {
+        while true {
+            state.lock()
+            if !stopped { _ = state.wait(until: Date(timeIntervalSinceNow: Self.interval)) }
+            let done = stopped
+            state.unlock()
+            if done { return }
+            checkpointIfNeeded()
+        }
+    }
+
+    /// One pass: a PASSIVE checkpoint if transactions were committed since the last complete
+    /// one. Internal for tests, which call it directly to avoid waiting on the clock.
+    @discardableResult
+    func checkpointIfNeeded() -> Bool {
+        state.lock()
+        let committed = transactions.current
+        let due = committed != checkpointedTransactions
+        state.unlock()
+        guard due else { return false }
+        do {
+            let result = try connection.writeWithoutTransaction { try $0.checkpoint(.passive) }
+            passes.add(1)
+            frames.add(max(0, result.checkpointedFrameCount))
+            // Frames still in use by a reader are copied at a later pass: only a complete copy
+            // clears the debt.
+            if result.checkpointedFrameCount == result.walFrameCount {
+                state.lock()
+                checkpointedTransactions = committed
+                state.unlock()
+            }
+            return true
+        } catch {
+            // SQLITE_BUSY (another checkpoint is running, or a CGI process's) or an I/O error:
+            // nothing is lost, the log keeps the transactions until a later pass.
+            return false
+        }
+    }
+}
