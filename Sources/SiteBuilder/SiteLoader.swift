@@ -122,10 +122,14 @@ public enum SiteLoader {
                 let child = relative.isEmpty ? name : relative + "/" + name
                 var type = entry.pointee.d_type
                 if type == UInt8(DT_UNKNOWN) || type == UInt8(DT_LNK) {
+                    // Some file systems leave d_type unknown; a link counts as what it points to.
                     var info = stat()
                     guard stat(path, &info) == 0 else { continue }
-                    let format = info.st_mode & S_IFMT
-                    type = format == S_IFREG ? UInt8(DT_REG) : format == S_IFDIR && entry.pointee.d_type != UInt8(DT_LNK) ? UInt8(DT_DIR) : 0
+                    switch info.st_mode & S_IFMT {
+                    case S_IFREG: type = UInt8(DT_REG)
+                    case S_IFDIR where type == UInt8(DT_UNKNOWN): type = UInt8(DT_DIR)
+                    default: continue
+                    }
                 }
                 if type == UInt8(DT_REG) {
                     result.append(child)
