@@ -5,7 +5,7 @@ extension PageContext {
     /// - Parameter includeTitle: whether `title` counts (it does in accname; some RGAA
     ///   tests ask about specific attributes only).
     func accessibleName(of index: Int, includeTitle: Bool = true, includePlaceholder: Bool = false) -> String {
-        let node = document.nodes[index]
+        let node = self.node(index)
         if let name = labelledByText(of: index) { return name }
         if let label = nonEmptyAttribute("aria-label", of: index) { return label }
         let type = node.attribute("type")?.lowercased() ?? ""
@@ -75,12 +75,27 @@ extension PageContext {
 
     /// Elements whose name comes from their content (links, headings, cells, roles that allow it).
     func namesFromContent(_ index: Int) -> Bool {
-        let node = document.nodes[index]
+        let node = self.node(index)
         if let role = explicitRole(of: index) {
             return Self.rolesNamedFromContent.contains(role) || ARIARoles.linkRoles.contains(role)
         }
-        return ["a", "button", "h1", "h2", "h3", "h4", "h5", "h6", "th", "td", "summary", "label",
-                "legend", "caption", "option", "li", "dt", "dd"].contains(node.name)
+        // A switch rather than `[…].contains`: an array literal is built (and its strings
+        // released) at each call, for every link and cell of every page.
+        switch node.name {
+        case "a", "button", "h1", "h2", "h3", "h4", "h5", "h6", "th", "td", "summary", "label",
+             "legend", "caption", "option", "li", "dt", "dd":
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Elements whose content is never part of a name (scripts, styles, templates, noscript).
+    static func hasUnreadContent(_ name: String) -> Bool {
+        switch name {
+        case "script", "style", "template", "noscript": return true
+        default: return false
+        }
     }
 
     static let rolesNamedFromContent: Set<String> = [
@@ -102,7 +117,7 @@ extension PageContext {
             // A hostile page (100,000 nested links) must not make this quadratic: past the
             // budget the name is "something we did not read", never "no name".
             if budget == 0 { parts.append(" … "); break }
-            let node = document.nodes[cursor]
+            let node = self.node(cursor)
             if node.kind == .text {
                 parts.append(node.text)
                 cursor += 1
@@ -111,7 +126,7 @@ extension PageContext {
             // A referenced root is used even when hidden (aria-labelledby to a hidden element).
             let skipHidden = !(includeRoot && cursor == root)
             if skipHidden && isHiddenForName(cursor) { cursor = document.subtreeEnd(of: cursor); continue }
-            if ["script", "style", "template", "noscript"].contains(node.name) {
+            if Self.hasUnreadContent(node.name) {
                 cursor = document.subtreeEnd(of: cursor); continue
             }
             if cursor != root, let label = nonEmptyAttribute("aria-label", of: cursor) {
@@ -166,17 +181,17 @@ extension PageContext {
     func computeNameContent() -> [Bool] {
         var result = [Bool](repeating: false, count: document.nodes.count)
         for index in document.nodes.indices.reversed() {
-            let node = document.nodes[index]
+            let node = self.node(index)
             if hiddenFromAssistiveTechnologies[index] { result[index] = false; continue }
             var own = false
             if node.kind == .text {
                 own = node.text.hasNonWhitespace
-            } else if ["script", "style", "template", "noscript"].contains(node.name) {
+            } else if Self.hasUnreadContent(node.name) {
                 result[index] = false
                 continue
             } else if nonEmptyAttribute("aria-label", of: index) != nil || nonEmptyAttribute("aria-labelledby", of: index) != nil {
                 own = true
-            } else if ["img", "area", "input", "svg"].contains(node.name) {
+            } else if node.name == "img" || node.name == "area" || node.name == "input" || node.name == "svg" {
                 own = nonEmptyAttribute("alt", of: index) != nil || nonEmptyAttribute("title", of: index) != nil
                     || (node.name == "input" && nonEmptyAttribute("value", of: index) != nil)
                     || node.name == "svg"
@@ -189,7 +204,7 @@ extension PageContext {
 
     /// Hidden by the element's own attributes or styles (not counting ancestors).
     func selfHidden(_ index: Int) -> Bool {
-        let node = document.nodes[index]
+        let node = self.node(index)
         guard node.isElement else { return false }
         if node.has("hidden") { return true }
         if node.attribute("aria-hidden")?.lowercased().trimmingWhitespace() == "true" { return true }
@@ -241,7 +256,8 @@ extension PageContext {
         var cursor = label + 1
         let end = min(document.subtreeEnd(of: label), label + 1 + Self.nameNodeBudget)
         while cursor < end {
-            if cursor == field || ["select", "textarea", "input"].contains(document.nodes[cursor].name) {
+            let name = document.nodes[cursor].name
+            if cursor == field || name == "select" || name == "textarea" || name == "input" {
                 cursor = document.subtreeEnd(of: cursor); continue
             }
             if isHiddenForName(cursor) { cursor = document.subtreeEnd(of: cursor); continue }

@@ -254,6 +254,39 @@ public struct HTMLDocument: Sendable {
     }
 }
 
+/// One node of a page, read in place: a `HTMLDocument.Node` copied out of the array costs a
+/// retain and a release for each of its three heap fields (name, attributes, text), and the
+/// rules look at every element, most of them only to compare its name. A view holds the
+/// page's node array (one reference, the same storage) and reads just the fields asked for.
+struct NodeView {
+    let nodes: [HTMLDocument.Node]
+    let index: Int
+
+    init(_ nodes: [HTMLDocument.Node], _ index: Int) {
+        self.nodes = nodes
+        self.index = index
+    }
+
+    var kind: HTMLDocument.Kind { nodes[index].kind }
+    var isElement: Bool { nodes[index].kind == .element }
+    var name: String { nodes[index].name }
+    var attributes: [HTMLDocument.Attribute] { nodes[index].attributes }
+    var text: String { nodes[index].text }
+    var line: Int { nodes[index].line }
+    var depth: Int { nodes[index].depth }
+    var parent: Int { nodes[index].parent }
+    var firstChild: Int { nodes[index].firstChild }
+    var nextSibling: Int { nodes[index].nextSibling }
+
+    func attribute(_ name: String) -> String? { nodes[index].attribute(name) }
+    func has(_ name: String) -> Bool { nodes[index].attribute(name) != nil }
+}
+
+extension HTMLDocument {
+    /// The node at `index`, read in place (see `NodeView`).
+    func view(_ index: Int) -> NodeView { NodeView(nodes, index) }
+}
+
 // MARK: - Parser errors
 
 /// Receives libxml2's errors during one parse (see `HTMLDocument.parseErrors`).

@@ -7,7 +7,8 @@ public enum Applicability {
         var applicable: Set<String> = ["3.2", "8.1", "8.2", "8.3", "8.4", "8.5", "8.6", "8.8", "8.10",
                                        "9.1", "9.2", "10.1", "10.11", "12.6", "12.7"]
         var seenLink = false
-        for node in document.nodes where node.isElement {
+        for index in document.nodes.indices where document.nodes[index].isElement {
+            let node = document.view(index)
             let name = node.name
             switch name {
             case "img", "area", "svg", "object", "embed", "canvas":

@@ -97,7 +97,8 @@ public enum SiteChecker {
             var purposes: [(String, Int)] = []
             // Bounds, so that hostile nesting stays linear: a site has a few of each.
             var siteMapLinks = 0
-            for (index, node) in document.nodes.enumerated() where node.isElement {
+            for index in document.nodes.indices where document.nodes[index].isElement {
+                let node = document.view(index)
                 switch node.name {
                 case "title" where title == nil:
                     title = document.textContent(of: index).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -169,7 +170,7 @@ public enum SiteChecker {
         /// The landmark an element is in, as a message says it.
         static func zone(of index: Int, in document: HTMLDocument) -> String {
             for ancestor in document.ancestors(of: index) {
-                let node = document.nodes[ancestor]
+                let node = document.view(ancestor)
                 switch node.attribute("role")?.lowercased() ?? node.name {
                 case "header", "banner": return "dans l’en-tête"
                 case "nav", "navigation": return "dans la navigation"
@@ -184,7 +185,7 @@ public enum SiteChecker {
 
         /// The text of the field's `<label for>` or wrapping `<label>`, else its aria-label.
         static func label(of index: Int, in document: HTMLDocument, labelsByFor: [String: Int]) -> String? {
-            let node = document.nodes[index]
+            let node = document.view(index)
             var text: String?
             if let id = node.attribute("id"), let label = labelsByFor[id] { text = document.textContent(of: label) }
             if text == nil, let wrapping = document.nearestAncestor(of: index, named: ["label"]) { text = document.textContent(of: wrapping) }

@@ -273,7 +273,7 @@ final class SameFunctionLabelRule: Rule {
 
     /// The field's purpose from `autocomplete`, section and shipping/billing kept (they tell
     /// two purposes apart); nil for on/off and fields without one.
-    static func purpose(of node: HTMLDocument.Node) -> String? {
+    static func purpose(of node: NodeView) -> String? {
         guard let value = node.attribute("autocomplete")?.lowercased().collapsingWhitespace(), !value.isEmpty,
               value != "on", value != "off" else { return nil }
         if node.name == "input", let type = node.attribute("type")?.lowercased(), ["hidden", "submit", "button", "reset", "image"].contains(type) {

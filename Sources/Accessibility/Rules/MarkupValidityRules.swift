@@ -92,7 +92,7 @@ final class NestingRule: Rule {
             if traits.contains(.phrasingOnly) { context.phrasingOwner = element }
             return
         }
-        let node = nodes[element]
+        let node = NodeView(nodes, element)
         // <template> holds a fragment: its content starts afresh.
         if node.name == "template" { context = Self.none; context.depth = depth; return }
 
@@ -177,7 +177,7 @@ final class NestingRule: Rule {
 
     /// Interactive content (HTML's definition) that may not be inside `a` or `button`: inside
     /// a link, any other `<a>` too.
-    static func isInteractive(_ node: HTMLDocument.Node, traits: Traits, insideLink: Bool) -> Bool {
+    static func isInteractive(_ node: NodeView, traits: Traits, insideLink: Bool) -> Bool {
         if traits.contains(.interactive) { return true }
         switch node.name {
         case "a": return insideLink || node.has("href")
