@@ -36,6 +36,9 @@ public struct HTMLDocument: Sendable {
 
     public struct Node: Sendable {
         public var kind: Kind
+        /// The element's name as a small integer (`.other` for a text node and for names
+        /// `ElementTag` does not list): what the walk and the hottest rules compare.
+        var tag: ElementTag
         /// Lower-case element name; "#text" for a text node.
         public var name: String
         public var attributes: [Attribute]
@@ -268,6 +271,7 @@ struct NodeView {
     }
 
     var kind: HTMLDocument.Kind { nodes[index].kind }
+    var tag: ElementTag { nodes[index].tag }
     var isElement: Bool { nodes[index].kind == .element }
     var name: String { nodes[index].name }
     var attributes: [HTMLDocument.Attribute] { nodes[index].attributes }
@@ -380,9 +384,11 @@ private struct Builder {
         let depth = parentStack.count
         var attributes: [HTMLDocument.Attribute] = []
         var name = "#text"
+        var tag = ElementTag.other
         var text = ""
         if kind == .element {
             name = node.pointee.name.map { String(cString: $0) } ?? ""
+            tag = ElementTag(name: name)
             var attribute = node.pointee.properties
             while let current = attribute {
                 let attributeName = current.pointee.name.map { String(cString: $0) } ?? ""
@@ -401,7 +407,7 @@ private struct Builder {
         } else if let content = node.pointee.content {
             text = String(cString: content)
         }
-        nodes.append(.init(kind: kind, name: name, attributes: attributes, text: text,
+        nodes.append(.init(kind: kind, tag: tag, name: name, attributes: attributes, text: text,
                            line: Int(xmlGetLineNo(node)), depth: depth, parent: parent,
                            firstChild: -1, nextSibling: -1))
         // Link into the parent's child list.

@@ -58,7 +58,7 @@ final class PageContext {
     /// Strictly inside `<svg>` or `<math>`.
     func insideForeignContent(_ index: Int) -> Bool {
         let parent = document.nodes[index].parent
-        return parent >= 0 && (inForeignContent[parent] || document.nodes[parent].name == "svg" || document.nodes[parent].name == "math")
+        return parent >= 0 && (inForeignContent[parent] || document.nodes[parent].tag == .svg || document.nodes[parent].tag == .math)
     }
 
     /// The node at `index`, read in place (a view, not a copy: see `NodeView`).

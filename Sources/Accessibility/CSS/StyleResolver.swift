@@ -219,7 +219,7 @@ final class StyleResolver {
         var lost = false
         let classes = nodes[index].attribute("class")
         let id = nodes[index].attribute("id")
-        let name = nodes[index].name
+        let tag = nodes[index].tag
         let sources = self.sources
         for position in sources.indices {
             let sheet = sources[position].sheet
@@ -227,7 +227,11 @@ final class StyleResolver {
             if !sheet.universalRules.isEmpty {
                 Self.consider(sheet.universalRules, sheet, offset, position, index, nodes, &matched, &budget, &exhausted, &lost)
             }
-            if let rules = sheet.rulesByTag[name] {
+            if tag != .other {
+                if !sheet.rulesByElementTag[tag.index].isEmpty {
+                    Self.consider(sheet.rulesByElementTag[tag.index], sheet, offset, position, index, nodes, &matched, &budget, &exhausted, &lost)
+                }
+            } else if !sheet.rulesByOtherTag.isEmpty, let rules = sheet.rulesByOtherTag[nodes[index].name] {
                 Self.consider(rules, sheet, offset, position, index, nodes, &matched, &budget, &exhausted, &lost)
             }
             if let id, !sheet.rulesByID.isEmpty, let rules = sheet.rulesByID[id] {
@@ -496,7 +500,10 @@ final class ParsedStylesheet: Sendable {
     /// Rule indices by the most selective part of their subject: each rule is in one bucket.
     let rulesByID: [String: [Int32]]
     let rulesByClass: [String: [Int32]]
-    let rulesByTag: [String: [Int32]]
+    /// Rules by the element name of their subject, as an `ElementTag` index (one array read
+    /// per element, not a hashed name); names `ElementTag` does not list are in `rulesByOtherTag`.
+    let rulesByElementTag: [[Int32]]
+    let rulesByOtherTag: [String: [Int32]]
     let universalRules: [Int32]
     /// Properties set by rules that cannot be matched (complex selectors, at-rules).
     let unresolved: Set<String>
@@ -604,7 +611,14 @@ final class ParsedStylesheet: Sendable {
         ruleCount = order
         rulesByID = byID
         rulesByClass = byClass
-        rulesByTag = byTag
+        var byElementTag = [[Int32]](repeating: [], count: ElementTag.count)
+        var byOtherTag: [String: [Int32]] = [:]
+        for (name, indices) in byTag {
+            let tag = ElementTag(name: name)
+            if tag == .other { byOtherTag[name] = indices } else { byElementTag[tag.index] = indices }
+        }
+        rulesByElementTag = byElementTag
+        rulesByOtherTag = byOtherTag
         universalRules = universal
     }
 }

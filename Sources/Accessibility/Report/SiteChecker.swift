@@ -99,20 +99,21 @@ public enum SiteChecker {
             var siteMapLinks = 0
             for index in document.nodes.indices where document.nodes[index].isElement {
                 let node = document.view(index)
-                switch node.name {
-                case "title" where title == nil:
-                    title = document.textContent(of: index).trimmingCharacters(in: .whitespacesAndNewlines)
-                case "nav" where mainMenu == nil && !(node.attribute("aria-label")?.lowercased().contains("accès rapide") ?? false)
+                let tag = node.tag
+                switch tag {
+                case .title where title == nil:
+                    title = document.textContent(of: index).trimmingWhitespacesAndNewlines()
+                case .nav where mainMenu == nil && !(node.attribute("aria-label")?.lowercased().contains("accès rapide") ?? false)
                     && !(node.attribute("aria-label")?.lowercased().contains("ariane") ?? false):
                     var links: [String] = []
                     let end = document.subtreeEnd(of: index)
                     var i = index + 1
                     while i < end {
-                        if document.nodes[i].name == "a", let href = document.nodes[i].attribute("href") { links.append(href) }
+                        if document.nodes[i].tag == .a, let href = document.nodes[i].attribute("href") { links.append(href) }
                         i += 1
                     }
                     mainMenu = links
-                case "a" where siteMapLinks < 20 && document.subtreeEnd(of: index) - index <= 64 && Self.mayNameSiteMap(index, in: document):
+                case .a where siteMapLinks < 20 && document.subtreeEnd(of: index) - index <= 64 && Self.mayNameSiteMap(index, in: document):
                     // Only short texts can be a "Plan du site" link; skip the rest cheaply.
                     let text = document.textContent(of: index)
                     if text.utf8.count < 40, text.lowercased().contains("plan du site") {
@@ -121,7 +122,7 @@ public enum SiteChecker {
                         siteMapZones.insert(Self.zone(of: index, in: document))
                         siteMapLinks += 1
                     }
-                case "input" where node.attribute("type")?.lowercased() == "search":
+                case .input where node.attribute("type")?.lowercased() == "search":
                     if searchZones.count < 5 { searchZones.insert(Self.zone(of: index, in: document)) }
                     hasSearch = true
                 default:
@@ -130,9 +131,9 @@ public enum SiteChecker {
                         hasSearch = true
                     }
                 }
-                if node.name == "label", let target = node.attribute("for"), labelsByFor[target] == nil {
+                if tag == .label, let target = node.attribute("for"), labelsByFor[target] == nil {
                     labelsByFor[target] = index
-                } else if node.name == "input" || node.name == "select" || node.name == "textarea",
+                } else if tag == .input || tag == .select || tag == .textarea,
                           purposes.count < 30, let purpose = SameFunctionLabelRule.purpose(of: node) {
                     purposes.append((purpose, index))
                 }
@@ -311,4 +312,16 @@ final class ResultSlots<Value>: @unchecked Sendable {
         set { lock.withLock { storage[index] = newValue } }
     }
     var values: [Value?] { lock.withLock { storage } }
+}
+
+private extension String {
+    /// `trimmingCharacters(in: .whitespacesAndNewlines)`, without Foundation's cost (tens of
+    /// thousands of instructions) when neither end can be trimmed: a printable ASCII byte
+    /// other than the space is in no Unicode whitespace or newline class.
+    func trimmingWhitespacesAndNewlines() -> String {
+        if let first = utf8.first, let last = utf8.last, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) {
+            return self
+        }
+        return trimmingCharacters(in: .whitespacesAndNewlines)
+    }
 }

@@ -84,7 +84,7 @@ final class ContrastRule: Rule {
         let depth = nodes[element].depth
         while let top = stack.last, top.depth >= depth { stack.removeLast() }
         guard page.styles.hasStyles else { return } // default colours: black on white
-        let traits = Self.traits(nodes[element].name)
+        let traits = Self.traits(nodes[element].tag)
         var computed = compute(element, traits, parent: stack.last ?? Self.root, in: page)
         if exemptLabels == nil { exemptLabels = Self.labelsOfDisabledControls(in: page) }
         if !exemptLabels!.ids.isEmpty, let id = nodes[element].attribute("id"), exemptLabels!.ids.contains(id) { computed.exempt = true }
@@ -355,7 +355,7 @@ final class ContrastRule: Rule {
                 var disabled = false, id: String?, labelledBy: String?, target: String?
                 for attribute in nodes[index].attributes {
                     switch attribute.name {
-                    case "disabled": if disableable(nodes[index].name) { disabled = true }
+                    case "disabled": if disableable(nodes[index].tag) { disabled = true }
                     case "aria-disabled": if normalized(attribute.value) == "true" { disabled = true }
                     case "id": id = id ?? attribute.value
                     case "aria-labelledby": labelledBy = labelledBy ?? attribute.value
@@ -409,6 +409,18 @@ final class ContrastRule: Rule {
         "style": Traits(excluded: true), "title": Traits(excluded: true),
     ]
 
-    static func traits(_ name: String) -> Traits { traitsByName[name] ?? Traits() }
-    static func disableable(_ name: String) -> Bool { traits(name).disableable }
+    /// `traitsByName` by element tag: one array read per element instead of a hashed name.
+    /// Every name of the table is an `ElementTag` (checked when the table is built).
+    static let traitsByTag: [Traits] = {
+        var table = [Traits](repeating: Traits(), count: ElementTag.count)
+        for (name, traits) in traitsByName {
+            let tag = ElementTag(name: name)
+            precondition(tag != .other, "ContrastRule: no ElementTag for <\(name)>")
+            table[tag.index] = traits
+        }
+        return table
+    }()
+
+    static func traits(_ tag: ElementTag) -> Traits { traitsByTag[tag.index] }
+    static func disableable(_ tag: ElementTag) -> Bool { traits(tag).disableable }
 }

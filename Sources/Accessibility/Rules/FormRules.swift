@@ -18,13 +18,13 @@ final class FormFieldRule: Rule {
             else if Self.fieldRoles.contains(role) { fields.append(element) }
             return
         }
-        switch node.name {
-        case "input":
+        switch node.tag {
+        case .input:
             let type = node.attribute("type")?.trimmingWhitespace().lowercased() ?? "text"
-            if ["submit", "reset", "button"].contains(type) { buttons.append(element) }
-            else if !["hidden", "image"].contains(type) { fields.append(element) }
-        case "select", "textarea": fields.append(element)
-        case "button": buttons.append(element)
+            if type == "submit" || type == "reset" || type == "button" { buttons.append(element) }
+            else if type != "hidden" && type != "image" { fields.append(element) }
+        case .select, .textarea: fields.append(element)
+        case .button: buttons.append(element)
         default: break
         }
     }

@@ -12,11 +12,12 @@ final class PresentationRule: Rule {
             let doctype = page.document.doctype
             html5 = doctype == nil || (doctype?.publicID ?? "").isEmpty
         }
-        guard !page.insideForeignContent(element) || node.name == "svg" || node.name == "math" else { return }
-        if Self.tags.contains(node.name) || (node.name == "u" && html5 == false) {
+        let tag = node.tag
+        guard !page.insideForeignContent(element) || tag == .svg || tag == .math else { return }
+        if Self.isPresentational(tag) || (tag == .u && html5 == false) {
             page.report("10.1.1", .nonConforme, at: element, Messages.presentationalTag(node.name))
         }
-        if node.name == "svg" || node.name == "math" { return }
+        if tag == .svg || tag == .math { return }
         var attributes: [String] = []
         for attribute in node.attributes {
             let name = attribute.name
@@ -31,7 +32,13 @@ final class PresentationRule: Rule {
         }
     }
 
-    static let tags: Set<String> = ["basefont", "big", "blink", "center", "font", "marquee", "s", "strike", "tt"]
+    /// The presentational elements, by tag (every element of every page is tested).
+    static func isPresentational(_ tag: ElementTag) -> Bool {
+        switch tag {
+        case .basefont, .big, .blink, .center, .font, .marquee, .s, .strike, .tt: return true
+        default: return false
+        }
+    }
     static let attributes: Set<String> = [
         "align", "alink", "background", "bgcolor", "border", "cellpadding", "cellspacing", "char", "charoff",
         "clear", "compact", "color", "frameborder", "hspace", "link", "marginheight", "marginwidth", "text",

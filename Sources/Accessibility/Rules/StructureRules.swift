@@ -60,18 +60,18 @@ final class LandmarkRule: Rule {
     private var bodyHasContent = false
 
     func visit(_ element: Int, in page: PageContext) {
-        let node = page.node(element)
-        if node.name == "body" && body == nil { body = element }
-        if body != nil && !bodyHasContent && !page.notRendered[element] && node.name != "body" && node.name != "script" {
+        let tag = page.document.nodes[element].tag
+        if tag == .body && body == nil { body = element }
+        if body != nil && !bodyHasContent && !page.notRendered[element] && tag != .body && tag != .script {
             bodyHasContent = true
         }
         guard !page.notRendered[element] else { return }
         let role = page.explicitRole(of: element)
-        if node.name == "main" || role == "main" { mains.append(element) }
-        switch (node.name, role) {
-        case ("header", nil), (_, "banner"): found.insert("header")
-        case ("nav", nil), (_, "navigation"): found.insert("nav")
-        case ("footer", nil), (_, "contentinfo"): found.insert("footer")
+        if tag == .main || role == "main" { mains.append(element) }
+        switch (tag, role) {
+        case (.header, nil), (_, "banner"): found.insert("header")
+        case (.nav, nil), (_, "navigation"): found.insert("nav")
+        case (.footer, nil), (_, "contentinfo"): found.insert("footer")
         default: break
         }
     }
