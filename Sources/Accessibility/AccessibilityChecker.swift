@@ -50,7 +50,7 @@ public enum AccessibilityChecker {
                 let parent = nodes[index].parent
                 let parentNotRendered = parent >= 0 && page.notRendered[parent]
                 let parentHidden = parent >= 0 && page.hiddenFromAssistiveTechnologies[parent]
-                guard nodes[index].isElement else {
+                guard nodes[index].kind == .element else {
                     page.notRendered[index] = parentNotRendered
                     page.hiddenFromAssistiveTechnologies[index] = parentHidden
                     continue

@@ -214,9 +214,11 @@ extension PageContext {
     /// Not rendered because of the element's own `hidden` attribute or CSS.
     func selfNotRendered(_ index: Int) -> Bool {
         let hiddenByMarkup = document.nodes.withUnsafeBufferPointer { nodes -> Bool? in
-            guard nodes[index].isElement else { return false }
-            if nodes[index].has("hidden") || nodes[index].name == "template" { return true }
-            if nodes[index].name == "input", let type = nodes[index].attribute("type"), type.equalsIgnoringASCIICase("hidden") {
+            guard nodes[index].kind == .element else { return false }
+            // `attribute(_:) != nil` rather than `has(_:)`, and `kind` rather than `isElement`:
+            // through those helpers the compiler copies the whole node first.
+            if nodes[index].attribute("hidden") != nil || nodes[index].tag == .template { return true }
+            if nodes[index].tag == .input, let type = nodes[index].attribute("type"), type.equalsIgnoringASCIICase("hidden") {
                 return true
             }
             return nil

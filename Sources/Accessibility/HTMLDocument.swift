@@ -224,8 +224,8 @@ public struct HTMLDocument: Sendable {
         var cursor = index + 1
         let end = subtreeEnd(of: index)
         while cursor < end {
-            let node = nodes[cursor]
-            if node.kind == .element && (node.name == "script" || node.name == "style" || node.name == "template") {
+            let node = view(cursor)
+            if node.kind == .element && (node.tag == .script || node.tag == .style || node.tag == .template) {
                 cursor = subtreeEnd(of: cursor)
                 continue
             }

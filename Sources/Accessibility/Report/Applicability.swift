@@ -11,7 +11,7 @@ public enum Applicability {
         // name only, and names are compared as tags: every element of every page comes here.
         var seenTags = [Bool](repeating: false, count: ElementTag.count)
         var seenField = false
-        for index in document.nodes.indices where document.nodes[index].isElement {
+        for index in document.nodes.indices where document.nodes[index].kind == .element {
             let node = document.view(index)
             let tag = node.tag
             let first = !seenTags[tag.index]

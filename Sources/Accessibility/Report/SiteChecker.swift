@@ -97,7 +97,7 @@ public enum SiteChecker {
             var purposes: [(String, Int)] = []
             // Bounds, so that hostile nesting stays linear: a site has a few of each.
             var siteMapLinks = 0
-            for index in document.nodes.indices where document.nodes[index].isElement {
+            for index in document.nodes.indices where document.nodes[index].kind == .element {
                 let node = document.view(index)
                 let tag = node.tag
                 switch tag {

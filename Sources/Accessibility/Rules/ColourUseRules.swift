@@ -174,7 +174,7 @@ final class LinkInTextRule: Rule {
     func visit(_ element: Int, in page: PageContext) {
         let document = page.document
         let nodes = document.nodes
-        let node = nodes[element]
+        let node = NodeView(nodes, element)
         guard node.has("href"), candidates < Self.maximumCandidates, !page.notRendered[element],
               !page.inForeignContent[element], let link = colours.computed(atDepth: node.depth) else { return }
         let declared = page.styles.declared(element)
@@ -288,7 +288,7 @@ final class LinkInTextRule: Rule {
         var letters = 0
         var found = false
         while index < end {
-            let node = document.nodes[index]
+            let node = document.view(index)
             if node.kind == .element {
                 if node.name == "a" || Self.blockNames.contains(node.name) || page.notRendered[index]
                     || node.name == "script" || node.name == "style" {

@@ -31,7 +31,7 @@ final class ZoneRule: Rule {
         var index = body + 1
         let end = document.subtreeEnd(of: body)
         while index < end {
-            let node = nodes[index]
+            let node = NodeView(nodes, index)
             if page.notRendered[index] || page.hiddenFromAssistiveTechnologies[index] {
                 index = node.kind == .element ? document.subtreeEnd(of: index) : index + 1
                 continue
