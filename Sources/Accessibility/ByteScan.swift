@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -89,5 +90,22 @@ extension String {
             index += 1
         }
         return index == other.count
+    }
+}
+
+extension String {
+    /// `contains(needle)` as Foundation answers it (a search by canonical equivalence),
+    /// without asking Foundation (thousands of instructions a call) when the needle's bytes
+    /// are not in the string and its characters cannot be written otherwise: a needle of
+    /// ASCII characters that are the canonical decomposition of no other character (all but
+    /// "K", ";" and "`", those of the Kelvin sign, the Greek question mark and the Greek
+    /// varia) only matches its own bytes.
+    func containsLikeFoundation(_ needle: String) -> Bool {
+        let bytes = Array(needle.utf8)
+        if bytes.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "K") && $0 != UInt8(ascii: ";") && $0 != UInt8(ascii: "`") }),
+           !ByteScan.contains(self, sequence: bytes) {
+            return false
+        }
+        return contains(needle)
     }
 }

@@ -65,7 +65,7 @@ public enum Applicability {
                     if attribute.value == "img" { applicable.formUnion(["1.1", "1.2", "1.3", "1.6"]) }
                 case "style":
                     if attribute.value.utf8.contains(UInt8(ascii: "!")) { applicable.insert("10.12") }
-                    if attribute.value.contains("color") || attribute.value.contains("background") { applicable.insert("10.5") }
+                    if attribute.value.containsLikeFoundation("color") || attribute.value.containsLikeFoundation("background") { applicable.insert("10.5") }
                 case "hidden", "aria-hidden": applicable.insert("10.8")
                 case let other where other.utf8.count > 2 && other.utf8.starts(with: "on".utf8)
                     && KeyboardHandlerRule.handlers.contains(other):

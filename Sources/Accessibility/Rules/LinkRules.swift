@@ -40,7 +40,7 @@ final class LinkRule: Rule {
         }
         if node.attribute("target")?.lowercased() == "_blank" {
             let lowered = name.lowercased()
-            if !Self.newWindowWords.contains(where: { lowered.contains($0) }) {
+            if !Self.newWindowWords.contains(where: { lowered.containsLikeFoundation($0) }) {
                 page.report("13.2.1", .aVerifier, at: element, Messages.newWindowWithoutWarning)
             }
         }
@@ -51,7 +51,7 @@ final class LinkRule: Rule {
         guard page.document.nodes.contains(where: { $0.name == "body" }) else { return }
         let skipLinks = firstLinks.filter { link in
             link.href.hasPrefix("#") && link.href.count > 1
-                && Self.skipLinkWords.contains { link.name.lowercased().contains($0) }
+                && Self.skipLinkWords.contains { link.name.lowercased().containsLikeFoundation($0) }
         }
         guard !skipLinks.isEmpty else {
             if !links.isEmpty { page.report("12.7.1", .aVerifier, at: nil, Messages.skipLinkMissing) }
@@ -109,7 +109,7 @@ extension String {
 
     /// Decodes %XX escapes (UTF-8); the string itself when it is not valid percent-encoding.
     func removingPercentEncodingIfPossible() -> String {
-        guard contains("%") else { return self }
+        guard containsLikeFoundation("%") else { return self }
         var bytes: [UInt8] = []
         var iterator = utf8.makeIterator()
         while let byte = iterator.next() {

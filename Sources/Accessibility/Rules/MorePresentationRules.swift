@@ -70,8 +70,8 @@ final class ViewportZoomRule: Rule {
     static func parse(_ content: String) -> [String: String] {
         var result: [String: String] = [:]
         var normalized = content.lowercased()
-        while normalized.contains(" =") { normalized = normalized.replacingOccurrences(of: " =", with: "=") }
-        while normalized.contains("= ") { normalized = normalized.replacingOccurrences(of: "= ", with: "=") }
+        while normalized.containsLikeFoundation(" =") { normalized = normalized.replacingOccurrences(of: " =", with: "=") }
+        while normalized.containsLikeFoundation("= ") { normalized = normalized.replacingOccurrences(of: "= ", with: "=") }
         for pair in normalized.split(whereSeparator: { $0 == "," || $0 == ";" || $0.isWhitespace }) {
             let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, !parts[0].isEmpty else { continue }
