@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The name of an HTML element as a small integer, computed once per element when the page
 /// is copied out of libxml2 (`HTMLDocument.Node.tag`). The walk dispatches on it and the
 /// hottest rules switch on it: comparing two strings that differ is a call into the
@@ -42,6 +48,40 @@ enum ElementTag: UInt8, CaseIterable, Sendable {
     init(name: String) {
         self = Self.byName[name] ?? .other
     }
+
+    /// The tag of a NUL-terminated element name as libxml2 gives it, without making a
+    /// String: the copy of every element of every page comes here. Same answer as
+    /// `init(name: String(cString: name))`: a name that is not valid UTF-8 is no tag's name.
+    init(cString name: UnsafePointer<UInt8>) {
+        let first = Int(name[0])
+        guard first < Self.tagsByFirstByte.count else { self = .other; return }
+        for tag in Self.tagsByFirstByte[first] {
+            let matched = Self.packedNames.withUnsafeBufferPointer { packed in
+                strcmp(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self),
+                       UnsafeRawPointer(packed.baseAddress! + Self.nameOffsets[tag.index]).assumingMemoryBound(to: CChar.self)) == 0
+            }
+            if matched { self = tag; return }
+        }
+        self = .other
+    }
+
+    /// The element name this tag stands for ("" for `.other`).
+    var name: String { Self.names[index] }
+
+    private static let names: [String] = allCases.map { $0 == .other ? "" : String(describing: $0) }
+    /// Every name, each followed by a NUL byte, and where each tag's name starts.
+    private static let packedNames: [UInt8] = names.flatMap { Array($0.utf8) + [0] }
+    private static let nameOffsets: [Int] = {
+        var offsets: [Int] = [], offset = 0
+        for name in names { offsets.append(offset); offset += name.utf8.count + 1 }
+        return offsets
+    }()
+    /// Tags by the first byte of their name (ASCII only).
+    private static let tagsByFirstByte: [[ElementTag]] = {
+        var table = [[ElementTag]](repeating: [], count: 128)
+        for tag in allCases where tag != .other { table[Int(tag.name.utf8.first!)].append(tag) }
+        return table
+    }()
 
     static let count = allCases.count
 

@@ -59,8 +59,10 @@ public struct HTMLDocument: Sendable {
             // strings is a call into the standard library, for every attribute of every
             // element each rule asks about.
             let length = name.utf8.count
-            for attribute in attributes where attribute.name.utf8.count == length && attribute.name == name {
-                return attribute.value
+            // By index: `for attribute in attributes` copies each attribute (its name and
+            // value retained, then released) before comparing it.
+            for index in attributes.indices where attributes[index].name.utf8.count == length && attributes[index].name == name {
+                return attributes[index].value
             }
             return nil
         }
@@ -387,8 +389,13 @@ private struct Builder {
         var tag = ElementTag.other
         var text = ""
         if kind == .element {
-            name = node.pointee.name.map { String(cString: $0) } ?? ""
-            tag = ElementTag(name: name)
+            if let cName = node.pointee.name {
+                // A known name is the tag's own string: no decoding of the C string.
+                tag = ElementTag(cString: cName)
+                name = tag == .other ? String(cString: cName) : tag.name
+            } else {
+                name = ""
+            }
             var attribute = node.pointee.properties
             while let current = attribute {
                 let attributeName = current.pointee.name.map { String(cString: $0) } ?? ""
