@@ -30,7 +30,8 @@ final class ColourDeclarationRule: Rule {
 
     private var stack: [Inherited] = []
     private var reported: Set<String> = []
-    private var shorthands: [String: CSSColor.ShorthandBackground] = [:]
+    /// Parsed `background` shorthands, kept from page to page.
+    private let parseCache = CSSParseCache.forCurrentThread
     static let maximumFindings = 10
 
     func visit(_ element: Int, in page: PageContext) {
@@ -129,12 +130,7 @@ final class ColourDeclarationRule: Rule {
         return text.contains("url(") || text.contains("gradient(") || text.contains("image-set(")
     }
 
-    private func shorthand(_ value: String) -> CSSColor.ShorthandBackground {
-        if let known = shorthands[value] { return known }
-        let parsed = CSSColor.shorthandBackground(value)
-        if shorthands.count < 1_024 { shorthands[value] = parsed }
-        return parsed
-    }
+    private func shorthand(_ value: String) -> CSSColor.ShorthandBackground { parseCache.shorthand(value) }
 }
 
 // MARK: - 10.6 Liens dans le texte

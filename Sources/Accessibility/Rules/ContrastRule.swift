@@ -73,10 +73,9 @@ final class ContrastRule: Rule {
     /// Unknown colours already reported on this page (side and reason): one finding per
     /// cause, not one per text nor per element that repeats the same declaration.
     private var reportedCauses: Set<String> = []
-    /// Per page: parsed colours and `background` shorthands by declared value, and the last
-    /// contrast computed (neighbouring texts mostly share their colours).
-    private var colors: [String: CSSColor?] = [:]
-    private var shorthands: [String: CSSColor.ShorthandBackground] = [:]
+    /// Parsed colours and `background` shorthands by declared value (kept from page to
+    /// page), and the last contrast computed (neighbouring texts mostly share their colours).
+    private let parseCache = CSSParseCache.forCurrentThread
     private var lastContrast: (foreground: CSSColor, background: CSSColor, ratio: Double)?
 
     func visit(_ element: Int, in page: PageContext) {
@@ -195,12 +194,7 @@ final class ContrastRule: Rule {
         }
     }
 
-    private func shorthand(_ value: String) -> CSSColor.ShorthandBackground {
-        if let known = shorthands[value] { return known }
-        let parsed = CSSColor.shorthandBackground(value)
-        if shorthands.count < 4_096 { shorthands[value] = parsed }
-        return parsed
-    }
+    private func shorthand(_ value: String) -> CSSColor.ShorthandBackground { parseCache.shorthand(value) }
 
     /// Trimmed and lower-cased, without allocating when it already is.
     static func normalized(_ value: String) -> String {
@@ -213,12 +207,7 @@ final class ContrastRule: Rule {
         return clean ? value : value.trimmingWhitespace().lowercased()
     }
 
-    private func color(_ value: String) -> CSSColor? {
-        if let known = colors[value] { return known }
-        let parsed = CSSColor(css: value)
-        if colors.count < 4_096 { colors[value] = parsed }
-        return parsed
-    }
+    private func color(_ value: String) -> CSSColor? { parseCache.color(value) }
 
     private func compute(_ element: Int, _ traits: Traits, parent: Computed, in page: PageContext) -> Computed {
         let nodes = page.document.nodes
