@@ -91,9 +91,9 @@ extension PageContext {
     }
 
     /// Elements whose content is never part of a name (scripts, styles, templates, noscript).
-    static func hasUnreadContent(_ name: String) -> Bool {
-        switch name {
-        case "script", "style", "template", "noscript": return true
+    static func hasUnreadContent(_ tag: ElementTag) -> Bool {
+        switch tag {
+        case .script, .style, .template, .noscript: return true
         default: return false
         }
     }
@@ -126,7 +126,7 @@ extension PageContext {
             // A referenced root is used even when hidden (aria-labelledby to a hidden element).
             let skipHidden = !(includeRoot && cursor == root)
             if skipHidden && isHiddenForName(cursor) { cursor = document.subtreeEnd(of: cursor); continue }
-            if Self.hasUnreadContent(node.name) {
+            if Self.hasUnreadContent(node.tag) {
                 cursor = document.subtreeEnd(of: cursor); continue
             }
             if cursor != root, let label = nonEmptyAttribute("aria-label", of: cursor) {
@@ -134,21 +134,21 @@ extension PageContext {
                 cursor = document.subtreeEnd(of: cursor)
                 continue
             }
-            switch node.name {
-            case "img", "area":
+            switch node.tag {
+            case .img, .area:
                 if let role = explicitRole(of: cursor), role == "presentation" || role == "none" {} else {
                     parts.append(" \(accessibleName(of: cursor)) ")
                 }
                 cursor = document.subtreeEnd(of: cursor)
                 continue
-            case "input":
+            case .input:
                 let type = node.attribute("type")?.lowercased() ?? "text"
                 if type == "image" { parts.append(" \(node.attribute("alt") ?? "") ") }
-                else if ["submit", "reset", "button"].contains(type) { parts.append(" \(node.attribute("value") ?? "") ") }
+                else if type == "submit" || type == "reset" || type == "button" { parts.append(" \(node.attribute("value") ?? "") ") }
                 else if type != "hidden" { parts.append(" \(node.attribute("value") ?? "") ") }
                 cursor += 1
                 continue
-            case "svg":
+            case .svg:
                 if let title = document.children(of: cursor).first(where: { document.nodes[$0].name == "title" }) {
                     parts.append(" \(document.textContent(of: title)) ")
                 } else if let label = nonEmptyAttribute("aria-label", of: cursor) {
@@ -156,10 +156,14 @@ extension PageContext {
                 }
                 cursor = document.subtreeEnd(of: cursor)
                 continue
-            case "br":
+            case .br:
+                parts.append(" ")
+            case .p, .div, .li, .ul, .ol, .h1, .h2, .h3, .h4, .h5, .h6, .section, .article, .header, .footer, .nav,
+                 .table, .tr, .td, .th:
+                // Blocks: their text does not run into the next one's.
                 parts.append(" ")
             default:
-                if Self.blockElements.contains(node.name) { parts.append(" ") }
+                break
             }
             cursor += 1
         }
@@ -167,9 +171,6 @@ extension PageContext {
     }
 
     static let nameNodeBudget = 1_000
-
-    private static let blockElements: Set<String> = ["p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
-                                                      "section", "article", "header", "footer", "nav", "table", "tr", "td", "th"]
 
     /// Hidden for the name computation: `hidden`, aria-hidden="true", display:none, visibility:hidden.
     func isHiddenForName(_ index: Int) -> Bool {
@@ -186,15 +187,15 @@ extension PageContext {
             var own = false
             if node.kind == .text {
                 own = node.text.hasNonWhitespace
-            } else if Self.hasUnreadContent(node.name) {
+            } else if Self.hasUnreadContent(node.tag) {
                 result[index] = false
                 continue
             } else if nonEmptyAttribute("aria-label", of: index) != nil || nonEmptyAttribute("aria-labelledby", of: index) != nil {
                 own = true
-            } else if node.name == "img" || node.name == "area" || node.name == "input" || node.name == "svg" {
+            } else if node.tag == .img || node.tag == .area || node.tag == .input || node.tag == .svg {
                 own = nonEmptyAttribute("alt", of: index) != nil || nonEmptyAttribute("title", of: index) != nil
-                    || (node.name == "input" && nonEmptyAttribute("value", of: index) != nil)
-                    || node.name == "svg"
+                    || (node.tag == .input && nonEmptyAttribute("value", of: index) != nil)
+                    || node.tag == .svg
             }
             if own { result[index] = true }
             if result[index], node.parent >= 0 { result[node.parent] = true }

@@ -11,6 +11,8 @@ public enum Applicability {
         // name only, and names are compared as tags: every element of every page comes here.
         var seenTags = [Bool](repeating: false, count: ElementTag.count)
         var seenField = false
+        // "13.2" and "13.3" are added below only: flags instead of hashed look-ups per link.
+        var seenNewWindow = false, seenDownload = false
         for index in document.nodes.indices where document.nodes[index].kind == .element {
             let node = document.view(index)
             let tag = node.tag
@@ -58,7 +60,10 @@ public enum Applicability {
             default: break
             }
             // One pass over the attributes (every element of every page comes here).
-            for attribute in node.attributes {
+            let attributes = node.attributes
+            for position in attributes.indices {
+                // By index: iterating would copy each attribute (two retains, two releases).
+                let attribute = (name: attributes[position].name, value: attributes[position].value)
                 switch attribute.name {
                 case "role":
                     applicable.insert("7.1")
@@ -78,13 +83,15 @@ public enum Applicability {
                     seenLink = true
                     applicable.formUnion(["6.1", "6.2", "10.6", "10.7", "12.8"])
                 }
-                if !applicable.contains("13.2"), let target = node.attribute("target"), target.equalsIgnoringASCIICase("_blank") {
+                if !seenNewWindow, let target = node.attribute("target"), target.equalsIgnoringASCIICase("_blank") {
+                    seenNewWindow = true
                     applicable.insert("13.2")
                 }
                 // The documents whose format and size 13.3 asks for: the office formats
                 // `LinkRule` flags, and archives.
-                if !applicable.contains("13.3"),
+                if !seenDownload,
                    LinkRule.officeFormat(of: href) != nil || String(href.suffix(4)).equalsIgnoringASCIICase(".zip") {
+                    seenDownload = true
                     applicable.insert("13.3")
                 }
             }

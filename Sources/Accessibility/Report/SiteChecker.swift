@@ -103,8 +103,8 @@ public enum SiteChecker {
                 switch tag {
                 case .title where title == nil:
                     title = document.textContent(of: index).trimmingWhitespacesAndNewlines()
-                case .nav where mainMenu == nil && !(node.attribute("aria-label")?.lowercased().containsLikeFoundation("accès rapide") ?? false)
-                    && !(node.attribute("aria-label")?.lowercased().containsLikeFoundation("ariane") ?? false):
+                case .nav where mainMenu == nil && !(node.attribute("aria-label")?.fastLowercased().containsLikeFoundation("accès rapide") ?? false)
+                    && !(node.attribute("aria-label")?.fastLowercased().containsLikeFoundation("ariane") ?? false):
                     var links: [String] = []
                     let end = document.subtreeEnd(of: index)
                     var i = index + 1
@@ -116,7 +116,7 @@ public enum SiteChecker {
                 case .a where siteMapLinks < 20 && document.subtreeEnd(of: index) - index <= 64 && Self.mayNameSiteMap(index, in: document):
                     // Only short texts can be a "Plan du site" link; skip the rest cheaply.
                     let text = document.textContent(of: index)
-                    if text.utf8.count < 40, text.lowercased().containsLikeFoundation("plan du site") {
+                    if text.utf8.count < 40, text.fastLowercased().containsLikeFoundation("plan du site") {
                         linksToSiteMap = true
                         if siteMapHref == nil { siteMapHref = node.attribute("href") }
                         siteMapZones.insert(Self.zone(of: index, in: document))
@@ -152,7 +152,7 @@ public enum SiteChecker {
         /// canonically equivalent to another).
         static func startsWithPlanDuSite(_ title: String) -> Bool {
             if let first = title.utf8.first, first < 0x80, first | 0x20 != UInt8(ascii: "p") { return false }
-            return title.lowercased().hasPrefix("plan du site")
+            return title.fastLowercased().hasPrefix("plan du site")
         }
 
         /// Some text in the link holds "ite" or "ITE" (as in "Plan du site", even split over

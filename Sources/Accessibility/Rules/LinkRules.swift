@@ -32,14 +32,14 @@ final class LinkRule: Rule {
         }
         // Generic texts are short: a longer name is not one (and is not lower-cased for it).
         if name.utf8.count <= Self.longestGenericText,
-           Self.genericLinkTexts.contains(name.lowercased().trimmingCharacters(in: Self.punctuation)) {
+           Self.genericLinkTexts.contains(name.fastLowercased().trimmingCharacters(in: Self.punctuation)) {
             page.report("6.1.1", .aVerifier, at: element, Messages.genericLinkText(name))
         }
         if let href = node.attribute("href"), let format = Self.officeFormat(of: href) {
             page.report("13.3.1", .aVerifier, at: element, Messages.officeDocument(format))
         }
         if node.attribute("target")?.lowercased() == "_blank" {
-            let lowered = name.lowercased()
+            let lowered = name.fastLowercased()
             if !Self.newWindowWords.contains(where: { lowered.containsLikeFoundation($0) }) {
                 page.report("13.2.1", .aVerifier, at: element, Messages.newWindowWithoutWarning)
             }
@@ -51,7 +51,7 @@ final class LinkRule: Rule {
         guard page.document.nodes.contains(where: { $0.name == "body" }) else { return }
         let skipLinks = firstLinks.filter { link in
             link.href.hasPrefix("#") && link.href.count > 1
-                && Self.skipLinkWords.contains { link.name.lowercased().containsLikeFoundation($0) }
+                && Self.skipLinkWords.contains { link.name.fastLowercased().containsLikeFoundation($0) }
         }
         guard !skipLinks.isEmpty else {
             if !links.isEmpty { page.report("12.7.1", .aVerifier, at: nil, Messages.skipLinkMissing) }

@@ -64,7 +64,7 @@ final class ImageRelevanceRule: Rule {
     static let longAlternative = 80
 
     static func isFileName(_ text: String) -> Bool {
-        let lower = text.lowercased().trimmingWhitespace()
+        let lower = text.fastLowercased().trimmingWhitespace()
         guard !lower.contains(" "), let dot = lower.lastIndex(of: "."), dot != lower.startIndex else { return false }
         return imageExtensions.contains(String(lower[lower.index(after: dot)...]))
     }
@@ -74,7 +74,7 @@ final class ImageRelevanceRule: Rule {
     /// "image", "photo", "img_1234", "DSC01234", "logo"…: words that say an image is there,
     /// not what it shows.
     static func isPlaceholder(_ text: String) -> Bool {
-        let lower = text.lowercased().trimmingCharacters(in: [".", " ", ":", "-", "_"])
+        let lower = text.fastLowercased().trimmingCharacters(in: [".", " ", ":", "-", "_"])
         if placeholderWords.contains(lower) { return true }
         // A camera or generator name followed by digits: img_0042, dsc01234, image-3.
         for prefix in ["img", "image", "dsc", "dscn", "pict", "photo", "capture", "screenshot"] where lower.hasPrefix(prefix) {
