@@ -63,10 +63,10 @@ final class StyleResolver {
         var inline = false
         document.nodes.withUnsafeBufferPointer { nodes in
             for index in nodes.indices where nodes[index].kind == .element {
-                if !inline && nodes[index].has("style") { inline = true }
-                let name = nodes[index].name
-                guard name == "style" || name == "link" else { continue }
-                if name == "style" {
+                if !inline && nodes[index].attribute("style") != nil { inline = true }
+                let tag = nodes[index].tag
+                guard tag == .style || tag == .link else { continue }
+                if tag == .style {
                     if Self.printOnly(nodes[index].attribute("media")) { continue }
                     var css = ""
                     var child = nodes[index].firstChild
@@ -197,7 +197,7 @@ final class StyleResolver {
     func declared(_ index: Int) -> DeclaredStyle {
         let nodes = document.nodes
         guard nodes[index].kind == .element else { return empty }
-        if !hasRules && !nodes[index].has("style") { return empty }
+        if !hasRules && nodes[index].attribute("style") == nil { return empty }
         if styleIndex.isEmpty { styleIndex = Array(repeating: -1, count: nodes.count) }
         let known = styleIndex[index]
         if known >= 0 { return styles[Int(known)] }

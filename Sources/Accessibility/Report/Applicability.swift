@@ -62,15 +62,15 @@ public enum Applicability {
             // One pass over the attributes (every element of every page comes here).
             let attributes = node.attributes
             for position in attributes.indices {
-                // By index: iterating would copy each attribute (two retains, two releases).
-                let attribute = (name: attributes[position].name, value: attributes[position].value)
-                switch attribute.name {
+                // By index, fields read in place: iterating would copy each attribute (its name
+                // and value retained, then released).
+                switch attributes[position].name {
                 case "role":
                     applicable.insert("7.1")
-                    if attribute.value == "img" { applicable.formUnion(["1.1", "1.2", "1.3", "1.6"]) }
+                    if attributes[position].value == "img" { applicable.formUnion(["1.1", "1.2", "1.3", "1.6"]) }
                 case "style":
-                    if attribute.value.utf8.contains(UInt8(ascii: "!")) { applicable.insert("10.12") }
-                    if attribute.value.containsLikeFoundation("color") || attribute.value.containsLikeFoundation("background") { applicable.insert("10.5") }
+                    if attributes[position].value.utf8.contains(UInt8(ascii: "!")) { applicable.insert("10.12") }
+                    if attributes[position].value.containsLikeFoundation("color") || attributes[position].value.containsLikeFoundation("background") { applicable.insert("10.5") }
                 case "hidden", "aria-hidden": applicable.insert("10.8")
                 case let other where other.utf8.count > 2 && other.utf8.starts(with: "on".utf8)
                     && KeyboardHandlerRule.handlers.contains(other):

@@ -342,13 +342,16 @@ final class ContrastRule: Rule {
         page.document.nodes.withUnsafeBufferPointer { nodes in
             for index in nodes.indices where nodes[index].kind == .element {
                 var disabled = false, id: String?, labelledBy: String?, target: String?
-                for attribute in nodes[index].attributes {
-                    switch attribute.name {
+                let attributes = nodes[index].attributes
+                for position in attributes.indices {
+                    // By index, fields read in place: iterating would copy each attribute (its
+                    // name and value retained, then released).
+                    switch attributes[position].name {
                     case "disabled": if disableable(nodes[index].tag) { disabled = true }
-                    case "aria-disabled": if normalized(attribute.value) == "true" { disabled = true }
-                    case "id": id = id ?? attribute.value
-                    case "aria-labelledby": labelledBy = labelledBy ?? attribute.value
-                    case "for": target = target ?? attribute.value
+                    case "aria-disabled": if normalized(attributes[position].value) == "true" { disabled = true }
+                    case "id": id = id ?? attributes[position].value
+                    case "aria-labelledby": labelledBy = labelledBy ?? attributes[position].value
+                    case "for": target = target ?? attributes[position].value
                     default: break
                     }
                 }

@@ -10,16 +10,16 @@ final class ImageRule: Rule {
         guard !page.hiddenFromAssistiveTechnologies[element] else { return }
         let node = page.node(element)
         let role = page.explicitRole(of: element)
-        switch node.name {
-        case "img":
+        switch node.tag {
+        case .img:
             checkImage(element, role: role, in: page)
-        case "area":
+        case .area:
             guard node.has("href") else { return }
             if node.attribute("alt") == nil && page.nonEmptyAttribute("aria-label", of: element) == nil
                 && page.accessibleName(of: element, includeTitle: false).isEmpty {
                 page.report("1.1.2", .nonConforme, at: element, Messages.areaWithoutAlt)
             }
-        case "input":
+        case .input:
             guard node.attribute("type")?.lowercased().trimmingWhitespace() == "image" else { return }
             if imageAlternative(element, in: page).isEmpty {
                 page.report("1.1.3", .nonConforme, at: element, Messages.inputImageWithoutAlt)

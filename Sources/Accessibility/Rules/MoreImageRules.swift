@@ -15,7 +15,7 @@ final class ImageRelevanceRule: Rule {
     func visit(_ element: Int, in page: PageContext) {
         guard !page.hiddenFromAssistiveTechnologies[element] else { return }
         let node = page.node(element)
-        if node.name == "figure" { figures.append(element); return }
+        if node.tag == .figure { figures.append(element); return }
         guard let kind = imageKind(element, in: page) else { return }
         checkAlternative(element, kind: kind, in: page)
         checkDescription(element, kind: kind, in: page)
@@ -27,10 +27,10 @@ final class ImageRelevanceRule: Rule {
         let node = page.node(element)
         let role = page.explicitRole(of: element)
         if role == "presentation" || role == "none" { return nil }
-        switch node.name {
-        case "img": return .img
-        case "area": return node.has("href") ? .area : nil
-        case "input": return node.attribute("type")?.trimmingWhitespace().lowercased() == "image" ? .inputImage : nil
+        switch node.tag {
+        case .img: return .img
+        case .area: return node.has("href") ? .area : nil
+        case .input: return node.attribute("type")?.trimmingWhitespace().lowercased() == "image" ? .inputImage : nil
         default:
             guard let role, ImageRule.imageRoles.contains(role) else { return nil }
             return node.name == "svg" ? .svg : .other
