@@ -27,6 +27,16 @@ public struct HTMLDocument: Sendable {
 
     public enum Kind: UInt8, Sendable { case element, text }
 
+    /// Attributes asked about for every element (roles by most rules, class and id by every
+    /// candidate selector, style by the cascade), noted while the node is copied.
+    struct AttributeFlags: OptionSet, Sendable {
+        let rawValue: UInt8
+        static let role = AttributeFlags(rawValue: 1)
+        static let id = AttributeFlags(rawValue: 2)
+        static let `class` = AttributeFlags(rawValue: 4)
+        static let style = AttributeFlags(rawValue: 8)
+    }
+
     public struct Attribute: Sendable, Equatable {
         /// Lower-cased by libxml2's HTML parser.
         public var name: String
@@ -39,6 +49,9 @@ public struct HTMLDocument: Sendable {
         /// The element's name as a small integer (`.other` for a text node and for names
         /// `ElementTag` does not list): what the walk and the hottest rules compare.
         var tag: ElementTag
+        /// Which of the attributes most asked about the element has: a look-up for one it
+        /// does not have (most elements, most questions) ends here.
+        var flags: AttributeFlags
         /// Lower-case element name; "#text" for a text node.
         public var name: String
         public var attributes: [Attribute]
@@ -387,6 +400,7 @@ private struct Builder {
         var attributes: [HTMLDocument.Attribute] = []
         var name = "#text"
         var tag = ElementTag.other
+        var flags: HTMLDocument.AttributeFlags = []
         var text = ""
         if kind == .element {
             if let cName = node.pointee.name {
@@ -408,13 +422,21 @@ private struct Builder {
                     child = piece.pointee.next
                 }
                 attributes.append(.init(name: attributeName, value: value))
-                if attributeName == "id" { elementsByID[value, default: []].append(index) }
+                switch attributeName {
+                case "id":
+                    elementsByID[value, default: []].append(index)
+                    flags.insert(.id)
+                case "role": flags.insert(.role)
+                case "class": flags.insert(.class)
+                case "style": flags.insert(.style)
+                default: break
+                }
                 attribute = current.pointee.next
             }
         } else if let content = node.pointee.content {
             text = String(cString: content)
         }
-        nodes.append(.init(kind: kind, tag: tag, name: name, attributes: attributes, text: text,
+        nodes.append(.init(kind: kind, tag: tag, flags: flags, name: name, attributes: attributes, text: text,
                            line: Int(xmlGetLineNo(node)), depth: depth, parent: parent,
                            firstChild: -1, nextSibling: -1))
         // Link into the parent's child list.

@@ -76,7 +76,7 @@ final class PageContext {
     /// role when it is none/presentation on an element that is focusable or carries a
     /// global ARIA attribute (the "presentational roles conflict resolution").
     func explicitRole(of index: Int) -> String? {
-        guard let value = document.nodes[index].attribute("role") else { return nil }
+        guard document.nodes[index].flags.contains(.role), let value = document.nodes[index].attribute("role") else { return nil }
         guard let role = value.lowercased().split(whereSeparator: \.isWhitespace).map(String.init)
             .first(where: ARIARoles.all.contains) else { return nil }
         if role == "none" || role == "presentation",

@@ -186,9 +186,10 @@ extension CSSSelector.Compound {
         } else if let tag, tag != nodes[element].name { return false }
         if typeOnly { return true }
         for attribute in attributes where !attribute.matches(nodes[element].attribute(attribute.name)) { return false }
-        if let id, nodes[element].attribute("id") != id { return false }
+        // The flags first: most elements have no id, many no class.
+        if let id, !nodes[element].flags.contains(.id) || nodes[element].attribute("id") != id { return false }
         if !classes.isEmpty {
-            guard let list = nodes[element].attribute("class") else { return false }
+            guard nodes[element].flags.contains(.class), let list = nodes[element].attribute("class") else { return false }
             for name in classes where !ClassList.contains(list, name) { return false }
         }
         for pseudo in pseudoClasses where !Self.matches(pseudo, element, nodes) { return false }

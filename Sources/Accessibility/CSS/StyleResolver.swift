@@ -197,7 +197,7 @@ final class StyleResolver {
     func declared(_ index: Int) -> DeclaredStyle {
         let nodes = document.nodes
         guard nodes[index].kind == .element else { return empty }
-        if !hasRules && nodes[index].attribute("style") == nil { return empty }
+        if !hasRules && !nodes[index].flags.contains(.style) { return empty }
         if styleIndex.isEmpty { styleIndex = Array(repeating: -1, count: nodes.count) }
         let known = styleIndex[index]
         if known >= 0 { return styles[Int(known)] }
@@ -217,8 +217,8 @@ final class StyleResolver {
         defer { matched.removeAll(keepingCapacity: true); swap(&matched, &self.matched) }
         var budget = matchingBudget, exhausted = matchingExhausted
         var lost = false
-        let classes = nodes[index].attribute("class")
-        let id = nodes[index].attribute("id")
+        let classes = nodes[index].flags.contains(.class) ? nodes[index].attribute("class") : nil
+        let id = nodes[index].flags.contains(.id) ? nodes[index].attribute("id") : nil
         let tag = nodes[index].tag
         let sources = self.sources
         for position in sources.indices {
@@ -258,7 +258,7 @@ final class StyleResolver {
                 }
             }
         }
-        let inline = nodes[index].attribute("style").map { CompiledDeclaration.compile(CSSDeclaration.parse(list: $0)) } ?? []
+        let inline = (nodes[index].flags.contains(.style) ? nodes[index].attribute("style") : nil).map { CompiledDeclaration.compile(CSSDeclaration.parse(list: $0)) } ?? []
         guard !matched.isEmpty || !inline.isEmpty else { return empty }
         if matched.count > 1 { matched.sort { $0.key < $1.key } }
         let style = DeclaredStyle()
