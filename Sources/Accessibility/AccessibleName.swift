@@ -9,14 +9,14 @@ extension PageContext {
         if let name = labelledByText(of: index) { return name }
         if let label = nonEmptyAttribute("aria-label", of: index) { return label }
         let type = node.attribute("type")?.lowercased() ?? ""
-        switch node.name {
-        case "img", "area":
+        switch node.tag {
+        case .img, .area:
             if let alt = node.attribute("alt") {
                 let alt = alt.collapsingWhitespace()
-                if !alt.isEmpty || node.name == "area" { return alt }
+                if !alt.isEmpty || node.tag == .area { return alt }
                 return "" // alt="": no name, and title is not used (decorative).
             }
-        case "input":
+        case .input:
             switch type {
             case "image":
                 if let alt = nonEmptyAttribute("alt", of: index) { return alt }
@@ -30,23 +30,23 @@ extension PageContext {
             default:
                 if let name = labelText(of: index), !name.isEmpty { return name }
             }
-        case "select", "textarea", "meter", "progress", "output":
+        case .select, .textarea, .meter, .progress, .output:
             if let name = labelText(of: index), !name.isEmpty { return name }
-        case "button":
+        case .button:
             if let name = labelText(of: index), !name.isEmpty { return name }
             let content = textAlternative(ofSubtree: index, includeRoot: false)
             if !content.isEmpty { return content }
-        case "fieldset":
+        case .fieldset:
             if let legend = document.children(of: index).first(where: { document.nodes[$0].name == "legend" }) {
                 let text = textAlternative(ofSubtree: legend, includeRoot: false)
                 if !text.isEmpty { return text }
             }
-        case "table":
+        case .table:
             if let caption = document.children(of: index).first(where: { document.nodes[$0].name == "caption" }) {
                 let text = textAlternative(ofSubtree: caption, includeRoot: false)
                 if !text.isEmpty { return text }
             }
-        case "svg":
+        case .svg:
             if let title = document.children(of: index).first(where: { document.nodes[$0].name == "title" }) {
                 let text = document.textContent(of: title)
                 if !text.isEmpty { return text }
