@@ -147,7 +147,9 @@ final class ColourDeclarationRule: Rule {
 /// Only links whose underline a rule removes are looked at, then their block once: the
 /// colours come from `ContrastRule`'s computed styles, visited just before.
 final class LinkInTextRule: Rule {
-    let elements: Set<String> = ["a"]
+    /// The set is built once, not with the rules of every page.
+    var elements: Set<String> { Self.elementNames }
+    private static let elementNames: Set<String> = ["a"]
     private let colours: ContrastRule
     private var textBlocks: [Int: Bool] = [:]
     /// `text-decoration` values already read (a theme sets the same one on every link).
@@ -321,7 +323,9 @@ final class LinkInTextRule: Rule {
 /// translucent layer, a `var()` the checker cannot read) or when the border is the browser's.
 /// Disabled controls are exempt, as RGAA says.
 final class ControlBorderRule: Rule {
-    let elements: Set<String> = ["input", "select", "textarea", "button"]
+    /// The set is built once, not with the rules of every page.
+    var elements: Set<String> { Self.elementNames }
+    private static let elementNames: Set<String> = ["input", "select", "textarea", "button"]
     private let colours: ContrastRule
     private var reported: Set<String> = []
     /// Sides already computed on this page, by border declarations and custom properties.

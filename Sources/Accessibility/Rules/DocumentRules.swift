@@ -2,7 +2,9 @@
 
 /// 8.1.1 a doctype is present; 8.1.2 it is an HTML doctype.
 final class DoctypeRule: Rule {
-    let elements: Set<String> = ["html"]
+    /// The set is built once, not with the rules of every page.
+    var elements: Set<String> { Self.elementNames }
+    private static let elementNames: Set<String> = ["html"]
     private var root: Int?
 
     func visit(_ element: Int, in page: PageContext) { if root == nil { root = element } }
@@ -108,7 +110,9 @@ enum LanguageTag {
 
 /// 8.5.1 the page has a non-empty `<title>`; 8.6.1 generic titles are flagged for a human.
 final class PageTitleRule: Rule {
-    let elements: Set<String> = ["title", "html"]
+    /// The set is built once, not with the rules of every page.
+    var elements: Set<String> { Self.elementNames }
+    private static let elementNames: Set<String> = ["title", "html"]
     private var title: Int?
     private var root: Int?
 
@@ -145,7 +149,9 @@ final class PageTitleRule: Rule {
 
 /// 8.2.1 ids are unique.
 final class DuplicateIDRule: Rule {
-    let elements: Set<String> = ["html"]
+    /// The set is built once, not with the rules of every page.
+    var elements: Set<String> { Self.elementNames }
+    private static let elementNames: Set<String> = ["html"]
 
     func finish(in page: PageContext) {
         let duplicates = page.document.elementsByID.filter { !$0.key.isEmpty && $0.value.count > 1 }

@@ -74,7 +74,9 @@ final class FormFieldRule: Rule {
 
 /// 11.13.1 an `autocomplete` attribute holds a valid value (HTML autofill tokens).
 final class AutocompleteRule: Rule {
-    let elements: Set<String> = ["input", "select", "textarea"]
+    /// The set is built once, not with the rules of every page.
+    var elements: Set<String> { Self.elementNames }
+    private static let elementNames: Set<String> = ["input", "select", "textarea"]
 
     func visit(_ element: Int, in page: PageContext) {
         guard let value = page.attribute("autocomplete", of: element), !page.hiddenFromAssistiveTechnologies[element] else { return }

@@ -82,7 +82,9 @@ final class ImageRule: Rule {
 /// 2.1.1 every `<iframe>`/`<frame>` has a `title`; 2.2.1 it is not empty (certain) nor
 /// generic (for a human).
 final class FrameRule: Rule {
-    let elements: Set<String> = ["iframe", "frame"]
+    /// The set is built once, not with the rules of every page.
+    var elements: Set<String> { Self.elementNames }
+    private static let elementNames: Set<String> = ["iframe", "frame"]
 
     func visit(_ element: Int, in page: PageContext) {
         guard !page.hiddenFromAssistiveTechnologies[element] else { return }

@@ -52,7 +52,9 @@ final class PresentationRule: Rule {
 /// 13.1.1 no automatic refresh; 13.1.2 a meta redirect is immediate (first `<meta
 /// http-equiv="refresh">` with a valid content, as browsers read it).
 final class MetaRefreshRule: Rule {
-    let elements: Set<String> = ["meta"]
+    /// The set is built once, not with the rules of every page.
+    var elements: Set<String> { Self.elementNames }
+    private static let elementNames: Set<String> = ["meta"]
     private var done = false
 
     func visit(_ element: Int, in page: PageContext) {
@@ -95,7 +97,9 @@ final class MetaRefreshRule: Rule {
 
 /// 13.8.1 `<marquee>` and `<blink>` move or blink with no way to stop them.
 final class MovingContentRule: Rule {
-    let elements: Set<String> = ["marquee", "blink"]
+    /// The set is built once, not with the rules of every page.
+    var elements: Set<String> { Self.elementNames }
+    private static let elementNames: Set<String> = ["marquee", "blink"]
 
     func visit(_ element: Int, in page: PageContext) {
         guard !page.notRendered[element] else { return }

@@ -95,7 +95,9 @@ final class LandmarkRule: Rule {
 /// 9.3.1/9.3.2 `<li>` inside `<ul>`/`<ol>`, and lists contain only `<li>`;
 /// 9.3.3 `<dt>`/`<dd>` inside `<dl>`.
 final class ListRule: Rule {
-    let elements: Set<String> = ["li", "ul", "ol", "dt", "dd", "dl"]
+    /// The set is built once, not with the rules of every page.
+    var elements: Set<String> { Self.elementNames }
+    private static let elementNames: Set<String> = ["li", "ul", "ol", "dt", "dd", "dl"]
 
     func visit(_ element: Int, in page: PageContext) {
         guard !page.hiddenFromAssistiveTechnologies[element], page.explicitRole(of: element) == nil else { return }
