@@ -31,11 +31,17 @@ public enum AccessibilityChecker {
                              stylesheet: ((String) -> String?)? = nil) -> [Finding] {
         let page = PageContext(document: document, path: path, stylesheet: stylesheet)
         let rules = RuleCatalog.makeRules()
-        var rulesByElement: [String: [Rule]] = [:]
+        // Rules by element tag (an array index, not a hashed name per element); names that
+        // `ElementTag` does not list stay in a dictionary, asked only for `.other` elements.
+        var rulesByTag = [[Rule]](repeating: [], count: ElementTag.count)
+        var rulesByOtherName: [String: [Rule]] = [:]
         var everyElement: [Rule] = []
         for rule in rules {
             if rule.elements.isEmpty { everyElement.append(rule) }
-            for name in rule.elements { rulesByElement[name, default: []].append(rule) }
+            for name in rule.elements {
+                let tag = ElementTag(name: name)
+                if tag == .other { rulesByOtherName[name, default: []].append(rule) } else { rulesByTag[tag.index].append(rule) }
+            }
         }
         // Nodes are read in place (a copy of a node is three retains and three releases,
         // for every node of every page).
@@ -44,22 +50,24 @@ public enum AccessibilityChecker {
                 let parent = nodes[index].parent
                 let parentNotRendered = parent >= 0 && page.notRendered[parent]
                 let parentHidden = parent >= 0 && page.hiddenFromAssistiveTechnologies[parent]
-                guard nodes[index].isElement else {
+                guard nodes[index].kind == .element else {
                     page.notRendered[index] = parentNotRendered
                     page.hiddenFromAssistiveTechnologies[index] = parentHidden
                     continue
                 }
                 page.inForeignContent[index] = page.insideForeignContent(index)
-                let name = nodes[index].name
-                let notRendered = parentNotRendered || name == "head" || page.selfNotRendered(index)
+                let tag = nodes[index].tag
+                let notRendered = parentNotRendered || tag == .head || page.selfNotRendered(index)
                 page.notRendered[index] = notRendered
                 page.hiddenFromAssistiveTechnologies[index] = parentHidden || notRendered
                     || nodes[index].attribute("aria-hidden")?.lowercased().trimmingWhitespace() == "true"
-                if name == "label", let target = nodes[index].attribute("for") {
+                if tag == .label, let target = nodes[index].attribute("for") {
                     page.labelsByFor[target, default: []].append(index)
                 }
                 for rule in everyElement { rule.visit(index, in: page) }
-                if let interested = rulesByElement[name] {
+                if tag != .other {
+                    for rule in rulesByTag[tag.index] { rule.visit(index, in: page) }
+                } else if !rulesByOtherName.isEmpty, let interested = rulesByOtherName[nodes[index].name] {
                     for rule in interested { rule.visit(index, in: page) }
                 }
             }

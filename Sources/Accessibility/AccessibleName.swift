@@ -5,18 +5,18 @@ extension PageContext {
     /// - Parameter includeTitle: whether `title` counts (it does in accname; some RGAA
     ///   tests ask about specific attributes only).
     func accessibleName(of index: Int, includeTitle: Bool = true, includePlaceholder: Bool = false) -> String {
-        let node = document.nodes[index]
+        let node = self.node(index)
         if let name = labelledByText(of: index) { return name }
         if let label = nonEmptyAttribute("aria-label", of: index) { return label }
         let type = node.attribute("type")?.lowercased() ?? ""
-        switch node.name {
-        case "img", "area":
+        switch node.tag {
+        case .img, .area:
             if let alt = node.attribute("alt") {
                 let alt = alt.collapsingWhitespace()
-                if !alt.isEmpty || node.name == "area" { return alt }
+                if !alt.isEmpty || node.tag == .area { return alt }
                 return "" // alt="": no name, and title is not used (decorative).
             }
-        case "input":
+        case .input:
             switch type {
             case "image":
                 if let alt = nonEmptyAttribute("alt", of: index) { return alt }
@@ -30,23 +30,23 @@ extension PageContext {
             default:
                 if let name = labelText(of: index), !name.isEmpty { return name }
             }
-        case "select", "textarea", "meter", "progress", "output":
+        case .select, .textarea, .meter, .progress, .output:
             if let name = labelText(of: index), !name.isEmpty { return name }
-        case "button":
+        case .button:
             if let name = labelText(of: index), !name.isEmpty { return name }
             let content = textAlternative(ofSubtree: index, includeRoot: false)
             if !content.isEmpty { return content }
-        case "fieldset":
+        case .fieldset:
             if let legend = document.children(of: index).first(where: { document.nodes[$0].name == "legend" }) {
                 let text = textAlternative(ofSubtree: legend, includeRoot: false)
                 if !text.isEmpty { return text }
             }
-        case "table":
+        case .table:
             if let caption = document.children(of: index).first(where: { document.nodes[$0].name == "caption" }) {
                 let text = textAlternative(ofSubtree: caption, includeRoot: false)
                 if !text.isEmpty { return text }
             }
-        case "svg":
+        case .svg:
             if let title = document.children(of: index).first(where: { document.nodes[$0].name == "title" }) {
                 let text = document.textContent(of: title)
                 if !text.isEmpty { return text }
@@ -75,12 +75,27 @@ extension PageContext {
 
     /// Elements whose name comes from their content (links, headings, cells, roles that allow it).
     func namesFromContent(_ index: Int) -> Bool {
-        let node = document.nodes[index]
+        let node = self.node(index)
         if let role = explicitRole(of: index) {
             return Self.rolesNamedFromContent.contains(role) || ARIARoles.linkRoles.contains(role)
         }
-        return ["a", "button", "h1", "h2", "h3", "h4", "h5", "h6", "th", "td", "summary", "label",
-                "legend", "caption", "option", "li", "dt", "dd"].contains(node.name)
+        // A switch rather than `[…].contains`: an array literal is built (and its strings
+        // released) at each call, for every link and cell of every page.
+        switch node.name {
+        case "a", "button", "h1", "h2", "h3", "h4", "h5", "h6", "th", "td", "summary", "label",
+             "legend", "caption", "option", "li", "dt", "dd":
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Elements whose content is never part of a name (scripts, styles, templates, noscript).
+    static func hasUnreadContent(_ tag: ElementTag) -> Bool {
+        switch tag {
+        case .script, .style, .template, .noscript: return true
+        default: return false
+        }
     }
 
     static let rolesNamedFromContent: Set<String> = [
@@ -102,7 +117,7 @@ extension PageContext {
             // A hostile page (100,000 nested links) must not make this quadratic: past the
             // budget the name is "something we did not read", never "no name".
             if budget == 0 { parts.append(" … "); break }
-            let node = document.nodes[cursor]
+            let node = self.node(cursor)
             if node.kind == .text {
                 parts.append(node.text)
                 cursor += 1
@@ -111,7 +126,7 @@ extension PageContext {
             // A referenced root is used even when hidden (aria-labelledby to a hidden element).
             let skipHidden = !(includeRoot && cursor == root)
             if skipHidden && isHiddenForName(cursor) { cursor = document.subtreeEnd(of: cursor); continue }
-            if ["script", "style", "template", "noscript"].contains(node.name) {
+            if Self.hasUnreadContent(node.tag) {
                 cursor = document.subtreeEnd(of: cursor); continue
             }
             if cursor != root, let label = nonEmptyAttribute("aria-label", of: cursor) {
@@ -119,21 +134,21 @@ extension PageContext {
                 cursor = document.subtreeEnd(of: cursor)
                 continue
             }
-            switch node.name {
-            case "img", "area":
+            switch node.tag {
+            case .img, .area:
                 if let role = explicitRole(of: cursor), role == "presentation" || role == "none" {} else {
                     parts.append(" \(accessibleName(of: cursor)) ")
                 }
                 cursor = document.subtreeEnd(of: cursor)
                 continue
-            case "input":
+            case .input:
                 let type = node.attribute("type")?.lowercased() ?? "text"
                 if type == "image" { parts.append(" \(node.attribute("alt") ?? "") ") }
-                else if ["submit", "reset", "button"].contains(type) { parts.append(" \(node.attribute("value") ?? "") ") }
+                else if type == "submit" || type == "reset" || type == "button" { parts.append(" \(node.attribute("value") ?? "") ") }
                 else if type != "hidden" { parts.append(" \(node.attribute("value") ?? "") ") }
                 cursor += 1
                 continue
-            case "svg":
+            case .svg:
                 if let title = document.children(of: cursor).first(where: { document.nodes[$0].name == "title" }) {
                     parts.append(" \(document.textContent(of: title)) ")
                 } else if let label = nonEmptyAttribute("aria-label", of: cursor) {
@@ -141,10 +156,14 @@ extension PageContext {
                 }
                 cursor = document.subtreeEnd(of: cursor)
                 continue
-            case "br":
+            case .br:
+                parts.append(" ")
+            case .p, .div, .li, .ul, .ol, .h1, .h2, .h3, .h4, .h5, .h6, .section, .article, .header, .footer, .nav,
+                 .table, .tr, .td, .th:
+                // Blocks: their text does not run into the next one's.
                 parts.append(" ")
             default:
-                if Self.blockElements.contains(node.name) { parts.append(" ") }
+                break
             }
             cursor += 1
         }
@@ -152,9 +171,6 @@ extension PageContext {
     }
 
     static let nameNodeBudget = 1_000
-
-    private static let blockElements: Set<String> = ["p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
-                                                      "section", "article", "header", "footer", "nav", "table", "tr", "td", "th"]
 
     /// Hidden for the name computation: `hidden`, aria-hidden="true", display:none, visibility:hidden.
     func isHiddenForName(_ index: Int) -> Bool {
@@ -166,20 +182,20 @@ extension PageContext {
     func computeNameContent() -> [Bool] {
         var result = [Bool](repeating: false, count: document.nodes.count)
         for index in document.nodes.indices.reversed() {
-            let node = document.nodes[index]
+            let node = self.node(index)
             if hiddenFromAssistiveTechnologies[index] { result[index] = false; continue }
             var own = false
             if node.kind == .text {
                 own = node.text.hasNonWhitespace
-            } else if ["script", "style", "template", "noscript"].contains(node.name) {
+            } else if Self.hasUnreadContent(node.tag) {
                 result[index] = false
                 continue
             } else if nonEmptyAttribute("aria-label", of: index) != nil || nonEmptyAttribute("aria-labelledby", of: index) != nil {
                 own = true
-            } else if ["img", "area", "input", "svg"].contains(node.name) {
+            } else if node.tag == .img || node.tag == .area || node.tag == .input || node.tag == .svg {
                 own = nonEmptyAttribute("alt", of: index) != nil || nonEmptyAttribute("title", of: index) != nil
-                    || (node.name == "input" && nonEmptyAttribute("value", of: index) != nil)
-                    || node.name == "svg"
+                    || (node.tag == .input && nonEmptyAttribute("value", of: index) != nil)
+                    || node.tag == .svg
             }
             if own { result[index] = true }
             if result[index], node.parent >= 0 { result[node.parent] = true }
@@ -189,7 +205,7 @@ extension PageContext {
 
     /// Hidden by the element's own attributes or styles (not counting ancestors).
     func selfHidden(_ index: Int) -> Bool {
-        let node = document.nodes[index]
+        let node = self.node(index)
         guard node.isElement else { return false }
         if node.has("hidden") { return true }
         if node.attribute("aria-hidden")?.lowercased().trimmingWhitespace() == "true" { return true }
@@ -199,9 +215,11 @@ extension PageContext {
     /// Not rendered because of the element's own `hidden` attribute or CSS.
     func selfNotRendered(_ index: Int) -> Bool {
         let hiddenByMarkup = document.nodes.withUnsafeBufferPointer { nodes -> Bool? in
-            guard nodes[index].isElement else { return false }
-            if nodes[index].has("hidden") || nodes[index].name == "template" { return true }
-            if nodes[index].name == "input", let type = nodes[index].attribute("type"), type.equalsIgnoringASCIICase("hidden") {
+            guard nodes[index].kind == .element else { return false }
+            // `attribute(_:) != nil` rather than `has(_:)`, and `kind` rather than `isElement`:
+            // through those helpers the compiler copies the whole node first.
+            if nodes[index].attribute("hidden") != nil || nodes[index].tag == .template { return true }
+            if nodes[index].tag == .input, let type = nodes[index].attribute("type"), type.equalsIgnoringASCIICase("hidden") {
                 return true
             }
             return nil
@@ -241,7 +259,8 @@ extension PageContext {
         var cursor = label + 1
         let end = min(document.subtreeEnd(of: label), label + 1 + Self.nameNodeBudget)
         while cursor < end {
-            if cursor == field || ["select", "textarea", "input"].contains(document.nodes[cursor].name) {
+            let name = document.nodes[cursor].name
+            if cursor == field || name == "select" || name == "textarea" || name == "input" {
                 cursor = document.subtreeEnd(of: cursor); continue
             }
             if isHiddenForName(cursor) { cursor = document.subtreeEnd(of: cursor); continue }

@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -89,5 +90,67 @@ extension String {
             index += 1
         }
         return index == other.count
+    }
+}
+
+extension String {
+    /// `contains(needle)` as Foundation answers it (a search by canonical equivalence),
+    /// without asking Foundation (thousands of instructions a call) when the needle's bytes
+    /// are not in the string and its characters cannot be written otherwise: a needle of
+    /// ASCII characters that are the canonical decomposition of no other character (all but
+    /// "K", ";" and "`", those of the Kelvin sign, the Greek question mark and the Greek
+    /// varia) only matches its own bytes.
+    func containsLikeFoundation(_ needle: String) -> Bool {
+        let bytes = Array(needle.utf8)
+        if bytes.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "K") && $0 != UInt8(ascii: ";") && $0 != UInt8(ascii: "`") }),
+           !ByteScan.contains(self, sequence: bytes) {
+            return false
+        }
+        return contains(needle)
+    }
+}
+
+extension String {
+    /// `lowercased()`, with a fast path for the text of French pages: on ASCII, Latin-1 and
+    /// general punctuation (’ – — …), lower-casing maps one scalar to one, A–Z and À–Þ (but
+    /// ×) to the scalar 0x20 above, every other scalar to itself, while the standard
+    /// library's general path builds a String per scalar (thousands of instructions for a
+    /// link text with an accent). Any other scalar sends the whole text to `lowercased()`.
+    /// `FastLowercaseTests` checks it against `lowercased()` for every scalar of the fast path.
+    func fastLowercased() -> String {
+        // On the UTF-8 bytes: A–Z are 0x41–0x5A, À–Þ are C3 80–C3 9E (× is C3 97), and their
+        // lower case is 0x20 above (in the last byte); Latin-1 is C2/C3 xx, general
+        // punctuation E2 80 xx and E2 81 80–AF.
+        var text = self
+        let lowered: [UInt8]? = text.withUTF8 { bytes in
+            var copy: [UInt8]?
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte < 0x80 {
+                    if byte >= 0x41 && byte <= 0x5A {
+                        if copy == nil { copy = Array(bytes) }
+                        copy![index] = byte + 0x20
+                    }
+                    index += 1
+                } else if byte == 0xC2 {
+                    index += 2
+                } else if byte == 0xC3 {
+                    let next = bytes[index + 1]
+                    if next >= 0x80 && next <= 0x9E && next != 0x97 {
+                        if copy == nil { copy = Array(bytes) }
+                        copy![index + 1] = next + 0x20
+                    }
+                    index += 2
+                } else if byte == 0xE2 && (bytes[index + 1] == 0x80 || (bytes[index + 1] == 0x81 && bytes[index + 2] <= 0xAF)) {
+                    index += 3
+                } else {
+                    return nil // outside the fast path
+                }
+            }
+            return copy ?? []
+        }
+        guard let lowered else { return lowercased() }
+        return lowered.isEmpty ? self : String(decoding: lowered, as: UTF8.self)
     }
 }

@@ -27,6 +27,16 @@ public struct HTMLDocument: Sendable {
 
     public enum Kind: UInt8, Sendable { case element, text }
 
+    /// Attributes asked about for every element (roles by most rules, class and id by every
+    /// candidate selector, style by the cascade), noted while the node is copied.
+    struct AttributeFlags: OptionSet, Sendable {
+        let rawValue: UInt8
+        static let role = AttributeFlags(rawValue: 1)
+        static let id = AttributeFlags(rawValue: 2)
+        static let `class` = AttributeFlags(rawValue: 4)
+        static let style = AttributeFlags(rawValue: 8)
+    }
+
     public struct Attribute: Sendable, Equatable {
         /// Lower-cased by libxml2's HTML parser.
         public var name: String
@@ -36,6 +46,12 @@ public struct HTMLDocument: Sendable {
 
     public struct Node: Sendable {
         public var kind: Kind
+        /// The element's name as a small integer (`.other` for a text node and for names
+        /// `ElementTag` does not list): what the walk and the hottest rules compare.
+        var tag: ElementTag
+        /// Which of the attributes most asked about the element has: a look-up for one it
+        /// does not have (most elements, most questions) ends here.
+        var flags: AttributeFlags
         /// Lower-case element name; "#text" for a text node.
         public var name: String
         public var attributes: [Attribute]
@@ -56,8 +72,10 @@ public struct HTMLDocument: Sendable {
             // strings is a call into the standard library, for every attribute of every
             // element each rule asks about.
             let length = name.utf8.count
-            for attribute in attributes where attribute.name.utf8.count == length && attribute.name == name {
-                return attribute.value
+            // By index: `for attribute in attributes` copies each attribute (its name and
+            // value retained, then released) before comparing it.
+            for index in attributes.indices where attributes[index].name.utf8.count == length && attributes[index].name == name {
+                return attributes[index].value
             }
             return nil
         }
@@ -221,8 +239,8 @@ public struct HTMLDocument: Sendable {
         var cursor = index + 1
         let end = subtreeEnd(of: index)
         while cursor < end {
-            let node = nodes[cursor]
-            if node.kind == .element && (node.name == "script" || node.name == "style" || node.name == "template") {
+            let node = view(cursor)
+            if node.kind == .element && (node.tag == .script || node.tag == .style || node.tag == .template) {
                 cursor = subtreeEnd(of: cursor)
                 continue
             }
@@ -252,6 +270,40 @@ public struct HTMLDocument: Sendable {
             return current
         }
     }
+}
+
+/// One node of a page, read in place: a `HTMLDocument.Node` copied out of the array costs a
+/// retain and a release for each of its three heap fields (name, attributes, text), and the
+/// rules look at every element, most of them only to compare its name. A view holds the
+/// page's node array (one reference, the same storage) and reads just the fields asked for.
+struct NodeView {
+    let nodes: [HTMLDocument.Node]
+    let index: Int
+
+    init(_ nodes: [HTMLDocument.Node], _ index: Int) {
+        self.nodes = nodes
+        self.index = index
+    }
+
+    var kind: HTMLDocument.Kind { nodes[index].kind }
+    var tag: ElementTag { nodes[index].tag }
+    var isElement: Bool { nodes[index].kind == .element }
+    var name: String { nodes[index].name }
+    var attributes: [HTMLDocument.Attribute] { nodes[index].attributes }
+    var text: String { nodes[index].text }
+    var line: Int { nodes[index].line }
+    var depth: Int { nodes[index].depth }
+    var parent: Int { nodes[index].parent }
+    var firstChild: Int { nodes[index].firstChild }
+    var nextSibling: Int { nodes[index].nextSibling }
+
+    func attribute(_ name: String) -> String? { nodes[index].attribute(name) }
+    func has(_ name: String) -> Bool { nodes[index].attribute(name) != nil }
+}
+
+extension HTMLDocument {
+    /// The node at `index`, read in place (see `NodeView`).
+    func view(_ index: Int) -> NodeView { NodeView(nodes, index) }
 }
 
 // MARK: - Parser errors
@@ -347,9 +399,17 @@ private struct Builder {
         let depth = parentStack.count
         var attributes: [HTMLDocument.Attribute] = []
         var name = "#text"
+        var tag = ElementTag.other
+        var flags: HTMLDocument.AttributeFlags = []
         var text = ""
         if kind == .element {
-            name = node.pointee.name.map { String(cString: $0) } ?? ""
+            if let cName = node.pointee.name {
+                // A known name is the tag's own string: no decoding of the C string.
+                tag = ElementTag(cString: cName)
+                name = tag == .other ? String(cString: cName) : tag.name
+            } else {
+                name = ""
+            }
             var attribute = node.pointee.properties
             while let current = attribute {
                 let attributeName = current.pointee.name.map { String(cString: $0) } ?? ""
@@ -362,13 +422,21 @@ private struct Builder {
                     child = piece.pointee.next
                 }
                 attributes.append(.init(name: attributeName, value: value))
-                if attributeName == "id" { elementsByID[value, default: []].append(index) }
+                switch attributeName {
+                case "id":
+                    elementsByID[value, default: []].append(index)
+                    flags.insert(.id)
+                case "role": flags.insert(.role)
+                case "class": flags.insert(.class)
+                case "style": flags.insert(.style)
+                default: break
+                }
                 attribute = current.pointee.next
             }
         } else if let content = node.pointee.content {
             text = String(cString: content)
         }
-        nodes.append(.init(kind: kind, name: name, attributes: attributes, text: text,
+        nodes.append(.init(kind: kind, tag: tag, flags: flags, name: name, attributes: attributes, text: text,
                            line: Int(xmlGetLineNo(node)), depth: depth, parent: parent,
                            firstChild: -1, nextSibling: -1))
         // Link into the parent's child list.

@@ -58,10 +58,11 @@ final class PageContext {
     /// Strictly inside `<svg>` or `<math>`.
     func insideForeignContent(_ index: Int) -> Bool {
         let parent = document.nodes[index].parent
-        return parent >= 0 && (inForeignContent[parent] || document.nodes[parent].name == "svg" || document.nodes[parent].name == "math")
+        return parent >= 0 && (inForeignContent[parent] || document.nodes[parent].tag == .svg || document.nodes[parent].tag == .math)
     }
 
-    func node(_ index: Int) -> HTMLDocument.Node { document.nodes[index] }
+    /// The node at `index`, read in place (a view, not a copy: see `NodeView`).
+    func node(_ index: Int) -> NodeView { NodeView(document.nodes, index) }
 
     func attribute(_ name: String, of index: Int) -> String? { document.nodes[index].attribute(name) }
 
@@ -75,7 +76,7 @@ final class PageContext {
     /// role when it is none/presentation on an element that is focusable or carries a
     /// global ARIA attribute (the "presentational roles conflict resolution").
     func explicitRole(of index: Int) -> String? {
-        guard let value = document.nodes[index].attribute("role") else { return nil }
+        guard document.nodes[index].flags.contains(.role), let value = document.nodes[index].attribute("role") else { return nil }
         guard let role = value.lowercased().split(whereSeparator: \.isWhitespace).map(String.init)
             .first(where: ARIARoles.all.contains) else { return nil }
         if role == "none" || role == "presentation",
@@ -87,9 +88,11 @@ final class PageContext {
 
     /// Focusable by default or by `tabindex`, and not disabled.
     func isFocusable(_ index: Int) -> Bool {
-        let node = document.nodes[index]
+        let node = self.node(index)
         if node.has("tabindex") { return true }
-        if node.has("disabled") && ["button", "input", "select", "textarea"].contains(node.name) { return false }
+        if node.has("disabled") && (node.name == "button" || node.name == "input" || node.name == "select" || node.name == "textarea") {
+            return false
+        }
         switch node.name {
         case "a", "area": return node.has("href")
         case "button", "select", "textarea", "iframe", "summary": return true
@@ -136,7 +139,7 @@ final class PageContext {
 
     /// The start tag of an element rebuilt from its attributes, at most 120 characters.
     func snippet(of index: Int) -> String {
-        let node = document.nodes[index]
+        let node = self.node(index)
         var text = "<" + node.name.prefix(120)
         for attribute in node.attributes {
             text += " \(attribute.name.prefix(120))=\"\(attribute.value.prefix(120))\""

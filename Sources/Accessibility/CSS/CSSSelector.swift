@@ -19,6 +19,9 @@ struct CSSSelector: Sendable {
     /// matching never copies it.
     final class Compound: Sendable {
         let tag: String?
+        /// `tag` as an `ElementTag` (`.other` when there is none or `ElementTag` does not
+        /// list it): the subject test of every candidate rule of every element.
+        let elementTag: ElementTag
         let id: String?
         let classes: [String]
         let attributes: [AttributeTest]
@@ -30,6 +33,7 @@ struct CSSSelector: Sendable {
 
         init(tag: String?, id: String?, classes: [String], attributes: [AttributeTest], pseudoClasses: [PseudoClass], negations: [Compound]) {
             self.tag = tag
+            elementTag = tag.map { ElementTag(name: $0) } ?? .other
             self.id = id
             self.classes = classes
             self.attributes = attributes
@@ -176,12 +180,16 @@ struct CSSSelector: Sendable {
 extension CSSSelector.Compound {
     func matches(_ element: Int, in nodes: UnsafeBufferPointer<HTMLDocument.Node>) -> Bool {
         guard nodes[element].kind == .element else { return false }
-        if let tag, tag != nodes[element].name { return false }
+        if elementTag != .other {
+            // The same test as below: a known name and its tag go together.
+            if nodes[element].tag != elementTag { return false }
+        } else if let tag, tag != nodes[element].name { return false }
         if typeOnly { return true }
         for attribute in attributes where !attribute.matches(nodes[element].attribute(attribute.name)) { return false }
-        if let id, nodes[element].attribute("id") != id { return false }
+        // The flags first: most elements have no id, many no class.
+        if let id, !nodes[element].flags.contains(.id) || nodes[element].attribute("id") != id { return false }
         if !classes.isEmpty {
-            guard let list = nodes[element].attribute("class") else { return false }
+            guard nodes[element].flags.contains(.class), let list = nodes[element].attribute("class") else { return false }
             for name in classes where !ClassList.contains(list, name) { return false }
         }
         for pseudo in pseudoClasses where !Self.matches(pseudo, element, nodes) { return false }

@@ -63,10 +63,10 @@ final class StyleResolver {
         var inline = false
         document.nodes.withUnsafeBufferPointer { nodes in
             for index in nodes.indices where nodes[index].kind == .element {
-                if !inline && nodes[index].has("style") { inline = true }
-                let name = nodes[index].name
-                guard name == "style" || name == "link" else { continue }
-                if name == "style" {
+                if !inline && nodes[index].attribute("style") != nil { inline = true }
+                let tag = nodes[index].tag
+                guard tag == .style || tag == .link else { continue }
+                if tag == .style {
                     if Self.printOnly(nodes[index].attribute("media")) { continue }
                     var css = ""
                     var child = nodes[index].firstChild
@@ -197,7 +197,7 @@ final class StyleResolver {
     func declared(_ index: Int) -> DeclaredStyle {
         let nodes = document.nodes
         guard nodes[index].kind == .element else { return empty }
-        if !hasRules && !nodes[index].has("style") { return empty }
+        if !hasRules && !nodes[index].flags.contains(.style) { return empty }
         if styleIndex.isEmpty { styleIndex = Array(repeating: -1, count: nodes.count) }
         let known = styleIndex[index]
         if known >= 0 { return styles[Int(known)] }
@@ -217,9 +217,9 @@ final class StyleResolver {
         defer { matched.removeAll(keepingCapacity: true); swap(&matched, &self.matched) }
         var budget = matchingBudget, exhausted = matchingExhausted
         var lost = false
-        let classes = nodes[index].attribute("class")
-        let id = nodes[index].attribute("id")
-        let name = nodes[index].name
+        let classes = nodes[index].flags.contains(.class) ? nodes[index].attribute("class") : nil
+        let id = nodes[index].flags.contains(.id) ? nodes[index].attribute("id") : nil
+        let tag = nodes[index].tag
         let sources = self.sources
         for position in sources.indices {
             let sheet = sources[position].sheet
@@ -227,7 +227,11 @@ final class StyleResolver {
             if !sheet.universalRules.isEmpty {
                 Self.consider(sheet.universalRules, sheet, offset, position, index, nodes, &matched, &budget, &exhausted, &lost)
             }
-            if let rules = sheet.rulesByTag[name] {
+            if tag != .other {
+                if !sheet.rulesByElementTag[tag.index].isEmpty {
+                    Self.consider(sheet.rulesByElementTag[tag.index], sheet, offset, position, index, nodes, &matched, &budget, &exhausted, &lost)
+                }
+            } else if !sheet.rulesByOtherTag.isEmpty, let rules = sheet.rulesByOtherTag[nodes[index].name] {
                 Self.consider(rules, sheet, offset, position, index, nodes, &matched, &budget, &exhausted, &lost)
             }
             if let id, !sheet.rulesByID.isEmpty, let rules = sheet.rulesByID[id] {
@@ -254,7 +258,7 @@ final class StyleResolver {
                 }
             }
         }
-        let inline = nodes[index].attribute("style").map { CompiledDeclaration.compile(CSSDeclaration.parse(list: $0)) } ?? []
+        let inline = (nodes[index].flags.contains(.style) ? nodes[index].attribute("style") : nil).map { CompiledDeclaration.compile(CSSDeclaration.parse(list: $0)) } ?? []
         guard !matched.isEmpty || !inline.isEmpty else { return empty }
         if matched.count > 1 { matched.sort { $0.key < $1.key } }
         let style = DeclaredStyle()
@@ -496,7 +500,10 @@ final class ParsedStylesheet: Sendable {
     /// Rule indices by the most selective part of their subject: each rule is in one bucket.
     let rulesByID: [String: [Int32]]
     let rulesByClass: [String: [Int32]]
-    let rulesByTag: [String: [Int32]]
+    /// Rules by the element name of their subject, as an `ElementTag` index (one array read
+    /// per element, not a hashed name); names `ElementTag` does not list are in `rulesByOtherTag`.
+    let rulesByElementTag: [[Int32]]
+    let rulesByOtherTag: [String: [Int32]]
     let universalRules: [Int32]
     /// Properties set by rules that cannot be matched (complex selectors, at-rules).
     let unresolved: Set<String>
@@ -604,7 +611,14 @@ final class ParsedStylesheet: Sendable {
         ruleCount = order
         rulesByID = byID
         rulesByClass = byClass
-        rulesByTag = byTag
+        var byElementTag = [[Int32]](repeating: [], count: ElementTag.count)
+        var byOtherTag: [String: [Int32]] = [:]
+        for (name, indices) in byTag {
+            let tag = ElementTag(name: name)
+            if tag == .other { byOtherTag[name] = indices } else { byElementTag[tag.index] = indices }
+        }
+        rulesByElementTag = byElementTag
+        rulesByOtherTag = byOtherTag
         universalRules = universal
     }
 }

@@ -97,30 +97,32 @@ public enum SiteChecker {
             var purposes: [(String, Int)] = []
             // Bounds, so that hostile nesting stays linear: a site has a few of each.
             var siteMapLinks = 0
-            for (index, node) in document.nodes.enumerated() where node.isElement {
-                switch node.name {
-                case "title" where title == nil:
-                    title = document.textContent(of: index).trimmingCharacters(in: .whitespacesAndNewlines)
-                case "nav" where mainMenu == nil && !(node.attribute("aria-label")?.lowercased().contains("accès rapide") ?? false)
-                    && !(node.attribute("aria-label")?.lowercased().contains("ariane") ?? false):
+            for index in document.nodes.indices where document.nodes[index].kind == .element {
+                let node = document.view(index)
+                let tag = node.tag
+                switch tag {
+                case .title where title == nil:
+                    title = document.textContent(of: index).trimmingWhitespacesAndNewlines()
+                case .nav where mainMenu == nil && !(node.attribute("aria-label")?.fastLowercased().containsLikeFoundation("accès rapide") ?? false)
+                    && !(node.attribute("aria-label")?.fastLowercased().containsLikeFoundation("ariane") ?? false):
                     var links: [String] = []
                     let end = document.subtreeEnd(of: index)
                     var i = index + 1
                     while i < end {
-                        if document.nodes[i].name == "a", let href = document.nodes[i].attribute("href") { links.append(href) }
+                        if document.nodes[i].tag == .a, let href = document.nodes[i].attribute("href") { links.append(href) }
                         i += 1
                     }
                     mainMenu = links
-                case "a" where siteMapLinks < 20 && document.subtreeEnd(of: index) - index <= 64 && Self.mayNameSiteMap(index, in: document):
+                case .a where siteMapLinks < 20 && document.subtreeEnd(of: index) - index <= 64 && Self.mayNameSiteMap(index, in: document):
                     // Only short texts can be a "Plan du site" link; skip the rest cheaply.
                     let text = document.textContent(of: index)
-                    if text.utf8.count < 40, text.lowercased().contains("plan du site") {
+                    if text.utf8.count < 40, text.fastLowercased().containsLikeFoundation("plan du site") {
                         linksToSiteMap = true
                         if siteMapHref == nil { siteMapHref = node.attribute("href") }
                         siteMapZones.insert(Self.zone(of: index, in: document))
                         siteMapLinks += 1
                     }
-                case "input" where node.attribute("type")?.lowercased() == "search":
+                case .input where node.attribute("type")?.lowercased() == "search":
                     if searchZones.count < 5 { searchZones.insert(Self.zone(of: index, in: document)) }
                     hasSearch = true
                 default:
@@ -129,20 +131,29 @@ public enum SiteChecker {
                         hasSearch = true
                     }
                 }
-                if node.name == "label", let target = node.attribute("for"), labelsByFor[target] == nil {
+                if tag == .label, let target = node.attribute("for"), labelsByFor[target] == nil {
                     labelsByFor[target] = index
-                } else if node.name == "input" || node.name == "select" || node.name == "textarea",
+                } else if tag == .input || tag == .select || tag == .textarea,
                           purposes.count < 30, let purpose = SameFunctionLabelRule.purpose(of: node) {
                     purposes.append((purpose, index))
                 }
             }
-            isSiteMap = title?.lowercased().hasPrefix("plan du site") ?? false
+            isSiteMap = title.map(Self.startsWithPlanDuSite) ?? false
             for (purpose, index) in purposes where fieldLabels[purpose] == nil {
                 if let label = Self.label(of: index, in: document, labelsByFor: labelsByFor) { fieldLabels[purpose] = label }
             }
         }
 
         static let ite = Array("ite".utf8), upperITE = Array("ITE".utf8)
+
+        /// `title.lowercased().hasPrefix("plan du site")`, without lower-casing the whole
+        /// title when its first byte already says no: an ASCII first byte other than "p" or
+        /// "P" lower-cases to a first character that is not "p" (no ASCII character is
+        /// canonically equivalent to another).
+        static func startsWithPlanDuSite(_ title: String) -> Bool {
+            if let first = title.utf8.first, first < 0x80, first | 0x20 != UInt8(ascii: "p") { return false }
+            return title.fastLowercased().hasPrefix("plan du site")
+        }
 
         /// Some text in the link holds "ite" or "ITE" (as in "Plan du site", even split over
         /// several elements or lines): only then is its whole text read (every link of every
@@ -169,7 +180,7 @@ public enum SiteChecker {
         /// The landmark an element is in, as a message says it.
         static func zone(of index: Int, in document: HTMLDocument) -> String {
             for ancestor in document.ancestors(of: index) {
-                let node = document.nodes[ancestor]
+                let node = document.view(ancestor)
                 switch node.attribute("role")?.lowercased() ?? node.name {
                 case "header", "banner": return "dans l’en-tête"
                 case "nav", "navigation": return "dans la navigation"
@@ -184,7 +195,7 @@ public enum SiteChecker {
 
         /// The text of the field's `<label for>` or wrapping `<label>`, else its aria-label.
         static func label(of index: Int, in document: HTMLDocument, labelsByFor: [String: Int]) -> String? {
-            let node = document.nodes[index]
+            let node = document.view(index)
             var text: String?
             if let id = node.attribute("id"), let label = labelsByFor[id] { text = document.textContent(of: label) }
             if text == nil, let wrapping = document.nearestAncestor(of: index, named: ["label"]) { text = document.textContent(of: wrapping) }
@@ -310,4 +321,16 @@ final class ResultSlots<Value>: @unchecked Sendable {
         set { lock.withLock { storage[index] = newValue } }
     }
     var values: [Value?] { lock.withLock { storage } }
+}
+
+private extension String {
+    /// `trimmingCharacters(in: .whitespacesAndNewlines)`, without Foundation's cost (tens of
+    /// thousands of instructions) when neither end can be trimmed: a printable ASCII byte
+    /// other than the space is in no Unicode whitespace or newline class.
+    func trimmingWhitespacesAndNewlines() -> String {
+        if let first = utf8.first, let last = utf8.last, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) {
+            return self
+        }
+        return trimmingCharacters(in: .whitespacesAndNewlines)
+    }
 }

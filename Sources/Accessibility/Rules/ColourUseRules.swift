@@ -30,7 +30,8 @@ final class ColourDeclarationRule: Rule {
 
     private var stack: [Inherited] = []
     private var reported: Set<String> = []
-    private var shorthands: [String: CSSColor.ShorthandBackground] = [:]
+    /// Parsed `background` shorthands, kept from page to page.
+    private let parseCache = CSSParseCache.forCurrentThread
     static let maximumFindings = 10
 
     func visit(_ element: Int, in page: PageContext) {
@@ -129,12 +130,7 @@ final class ColourDeclarationRule: Rule {
         return text.contains("url(") || text.contains("gradient(") || text.contains("image-set(")
     }
 
-    private func shorthand(_ value: String) -> CSSColor.ShorthandBackground {
-        if let known = shorthands[value] { return known }
-        let parsed = CSSColor.shorthandBackground(value)
-        if shorthands.count < 1_024 { shorthands[value] = parsed }
-        return parsed
-    }
+    private func shorthand(_ value: String) -> CSSColor.ShorthandBackground { parseCache.shorthand(value) }
 }
 
 // MARK: - 10.6 Liens dans le texte
@@ -151,7 +147,9 @@ final class ColourDeclarationRule: Rule {
 /// Only links whose underline a rule removes are looked at, then their block once: the
 /// colours come from `ContrastRule`'s computed styles, visited just before.
 final class LinkInTextRule: Rule {
-    let elements: Set<String> = ["a"]
+    /// The set is built once, not with the rules of every page.
+    var elements: Set<String> { Self.elementNames }
+    private static let elementNames: Set<String> = ["a"]
     private let colours: ContrastRule
     private var textBlocks: [Int: Bool] = [:]
     /// `text-decoration` values already read (a theme sets the same one on every link).
@@ -174,7 +172,7 @@ final class LinkInTextRule: Rule {
     func visit(_ element: Int, in page: PageContext) {
         let document = page.document
         let nodes = document.nodes
-        let node = nodes[element]
+        let node = NodeView(nodes, element)
         guard node.has("href"), candidates < Self.maximumCandidates, !page.notRendered[element],
               !page.inForeignContent[element], let link = colours.computed(atDepth: node.depth) else { return }
         let declared = page.styles.declared(element)
@@ -288,7 +286,7 @@ final class LinkInTextRule: Rule {
         var letters = 0
         var found = false
         while index < end {
-            let node = document.nodes[index]
+            let node = document.view(index)
             if node.kind == .element {
                 if node.name == "a" || Self.blockNames.contains(node.name) || page.notRendered[index]
                     || node.name == "script" || node.name == "style" {
@@ -325,7 +323,9 @@ final class LinkInTextRule: Rule {
 /// translucent layer, a `var()` the checker cannot read) or when the border is the browser's.
 /// Disabled controls are exempt, as RGAA says.
 final class ControlBorderRule: Rule {
-    let elements: Set<String> = ["input", "select", "textarea", "button"]
+    /// The set is built once, not with the rules of every page.
+    var elements: Set<String> { Self.elementNames }
+    private static let elementNames: Set<String> = ["input", "select", "textarea", "button"]
     private let colours: ContrastRule
     private var reported: Set<String> = []
     /// Sides already computed on this page, by border declarations and custom properties.

@@ -4,7 +4,9 @@
 /// third-party video player in an `<iframe>`: whether its controls reach assistive
 /// technologies is for a human to test. Native `<video>`/`<audio>` are left to 4.11.
 final class MediaPlayerRule: Rule {
-    let elements: Set<String> = ["object", "embed", "iframe"]
+    /// The set is built once, not with the rules of every page.
+    var elements: Set<String> { Self.elementNames }
+    private static let elementNames: Set<String> = ["object", "embed", "iframe"]
 
     func visit(_ element: Int, in page: PageContext) {
         guard !page.notRendered[element], !page.inForeignContent[element] else { return }
@@ -36,7 +38,9 @@ final class MediaPlayerRule: Rule {
 /// explains the structure. 5.3.1 a layout table (role="presentation"/"none"): a person checks
 /// that its content still makes sense read cell by cell.
 final class TableSummaryRule: Rule {
-    let elements: Set<String> = ["table"]
+    /// The set is built once, not with the rules of every page.
+    var elements: Set<String> { Self.elementNames }
+    private static let elementNames: Set<String> = ["table"]
     private var tables: [Int] = []
 
     func visit(_ element: Int, in page: PageContext) {
@@ -99,7 +103,9 @@ final class TableSummaryRule: Rule {
 /// a page or send the form with no button, the classic context change. For a human: the
 /// handler may only update a counter.
 final class ContextChangeRule: Rule {
-    let elements: Set<String> = ["select", "input", "textarea"]
+    /// The set is built once, not with the rules of every page.
+    var elements: Set<String> { Self.elementNames }
+    private static let elementNames: Set<String> = ["select", "input", "textarea"]
 
     func visit(_ element: Int, in page: PageContext) {
         guard !page.notRendered[element] else { return }
@@ -116,7 +122,9 @@ final class ContextChangeRule: Rule {
 /// marks is a block quotation (9.4.2). For a human: quotation marks also frame titles,
 /// names and terms.
 final class QuotationRule: Rule {
-    let elements: Set<String> = ["p", "li", "dd", "td", "th", "figcaption", "blockquote", "q"]
+    /// The set is built once, not with the rules of every page.
+    var elements: Set<String> { Self.elementNames }
+    private static let elementNames: Set<String> = ["p", "li", "dd", "td", "th", "figcaption", "blockquote", "q"]
     /// One past the end of the last `<blockquote>` or `<q>` met: elements before it are inside
     /// (the walk is in document order), with no walk up the tree.
     private var quotedUntil = -1
@@ -239,7 +247,9 @@ final class QuotationRule: Rule {
 /// and `off` aside) whose labels differ. For a human: "Adresse de facturation" and "Adresse
 /// de livraison" differ on purpose; "Courriel" and "E-mail" for the same data do not.
 final class SameFunctionLabelRule: Rule {
-    let elements: Set<String> = ["input", "select", "textarea"]
+    /// The set is built once, not with the rules of every page.
+    var elements: Set<String> { Self.elementNames }
+    private static let elementNames: Set<String> = ["input", "select", "textarea"]
     private var fields: [(index: Int, token: String)] = []
 
     func visit(_ element: Int, in page: PageContext) {
@@ -273,7 +283,7 @@ final class SameFunctionLabelRule: Rule {
 
     /// The field's purpose from `autocomplete`, section and shipping/billing kept (they tell
     /// two purposes apart); nil for on/off and fields without one.
-    static func purpose(of node: HTMLDocument.Node) -> String? {
+    static func purpose(of node: NodeView) -> String? {
         guard let value = node.attribute("autocomplete")?.lowercased().collapsingWhitespace(), !value.isEmpty,
               value != "on", value != "off" else { return nil }
         if node.name == "input", let type = node.attribute("type")?.lowercased(), ["hidden", "submit", "button", "reset", "image"].contains(type) {

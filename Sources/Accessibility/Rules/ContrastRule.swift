@@ -73,10 +73,9 @@ final class ContrastRule: Rule {
     /// Unknown colours already reported on this page (side and reason): one finding per
     /// cause, not one per text nor per element that repeats the same declaration.
     private var reportedCauses: Set<String> = []
-    /// Per page: parsed colours and `background` shorthands by declared value, and the last
-    /// contrast computed (neighbouring texts mostly share their colours).
-    private var colors: [String: CSSColor?] = [:]
-    private var shorthands: [String: CSSColor.ShorthandBackground] = [:]
+    /// Parsed colours and `background` shorthands by declared value (kept from page to
+    /// page), and the last contrast computed (neighbouring texts mostly share their colours).
+    private let parseCache = CSSParseCache.forCurrentThread
     private var lastContrast: (foreground: CSSColor, background: CSSColor, ratio: Double)?
 
     func visit(_ element: Int, in page: PageContext) {
@@ -84,7 +83,7 @@ final class ContrastRule: Rule {
         let depth = nodes[element].depth
         while let top = stack.last, top.depth >= depth { stack.removeLast() }
         guard page.styles.hasStyles else { return } // default colours: black on white
-        let traits = Self.traits(nodes[element].name)
+        let traits = Self.traits(nodes[element].tag)
         var computed = compute(element, traits, parent: stack.last ?? Self.root, in: page)
         if exemptLabels == nil { exemptLabels = Self.labelsOfDisabledControls(in: page) }
         if !exemptLabels!.ids.isEmpty, let id = nodes[element].attribute("id"), exemptLabels!.ids.contains(id) { computed.exempt = true }
@@ -195,12 +194,7 @@ final class ContrastRule: Rule {
         }
     }
 
-    private func shorthand(_ value: String) -> CSSColor.ShorthandBackground {
-        if let known = shorthands[value] { return known }
-        let parsed = CSSColor.shorthandBackground(value)
-        if shorthands.count < 4_096 { shorthands[value] = parsed }
-        return parsed
-    }
+    private func shorthand(_ value: String) -> CSSColor.ShorthandBackground { parseCache.shorthand(value) }
 
     /// Trimmed and lower-cased, without allocating when it already is.
     static func normalized(_ value: String) -> String {
@@ -213,12 +207,7 @@ final class ContrastRule: Rule {
         return clean ? value : value.trimmingWhitespace().lowercased()
     }
 
-    private func color(_ value: String) -> CSSColor? {
-        if let known = colors[value] { return known }
-        let parsed = CSSColor(css: value)
-        if colors.count < 4_096 { colors[value] = parsed }
-        return parsed
-    }
+    private func color(_ value: String) -> CSSColor? { parseCache.color(value) }
 
     private func compute(_ element: Int, _ traits: Traits, parent: Computed, in page: PageContext) -> Computed {
         let nodes = page.document.nodes
@@ -353,13 +342,16 @@ final class ContrastRule: Rule {
         page.document.nodes.withUnsafeBufferPointer { nodes in
             for index in nodes.indices where nodes[index].kind == .element {
                 var disabled = false, id: String?, labelledBy: String?, target: String?
-                for attribute in nodes[index].attributes {
-                    switch attribute.name {
-                    case "disabled": if disableable(nodes[index].name) { disabled = true }
-                    case "aria-disabled": if normalized(attribute.value) == "true" { disabled = true }
-                    case "id": id = id ?? attribute.value
-                    case "aria-labelledby": labelledBy = labelledBy ?? attribute.value
-                    case "for": target = target ?? attribute.value
+                let attributes = nodes[index].attributes
+                for position in attributes.indices {
+                    // By index, fields read in place: iterating would copy each attribute (its
+                    // name and value retained, then released).
+                    switch attributes[position].name {
+                    case "disabled": if disableable(nodes[index].tag) { disabled = true }
+                    case "aria-disabled": if normalized(attributes[position].value) == "true" { disabled = true }
+                    case "id": id = id ?? attributes[position].value
+                    case "aria-labelledby": labelledBy = labelledBy ?? attributes[position].value
+                    case "for": target = target ?? attributes[position].value
                     default: break
                     }
                 }
@@ -409,6 +401,18 @@ final class ContrastRule: Rule {
         "style": Traits(excluded: true), "title": Traits(excluded: true),
     ]
 
-    static func traits(_ name: String) -> Traits { traitsByName[name] ?? Traits() }
-    static func disableable(_ name: String) -> Bool { traits(name).disableable }
+    /// `traitsByName` by element tag: one array read per element instead of a hashed name.
+    /// Every name of the table is an `ElementTag` (checked when the table is built).
+    static let traitsByTag: [Traits] = {
+        var table = [Traits](repeating: Traits(), count: ElementTag.count)
+        for (name, traits) in traitsByName {
+            let tag = ElementTag(name: name)
+            precondition(tag != .other, "ContrastRule: no ElementTag for <\(name)>")
+            table[tag.index] = traits
+        }
+        return table
+    }()
+
+    static func traits(_ tag: ElementTag) -> Traits { traitsByTag[tag.index] }
+    static func disableable(_ tag: ElementTag) -> Bool { traits(tag).disableable }
 }

@@ -2,7 +2,9 @@
 
 /// 8.1.1 a doctype is present; 8.1.2 it is an HTML doctype.
 final class DoctypeRule: Rule {
-    let elements: Set<String> = ["html"]
+    /// The set is built once, not with the rules of every page.
+    var elements: Set<String> { Self.elementNames }
+    private static let elementNames: Set<String> = ["html"]
     private var root: Int?
 
     func visit(_ element: Int, in page: PageContext) { if root == nil { root = element } }
@@ -108,7 +110,9 @@ enum LanguageTag {
 
 /// 8.5.1 the page has a non-empty `<title>`; 8.6.1 generic titles are flagged for a human.
 final class PageTitleRule: Rule {
-    let elements: Set<String> = ["title", "html"]
+    /// The set is built once, not with the rules of every page.
+    var elements: Set<String> { Self.elementNames }
+    private static let elementNames: Set<String> = ["title", "html"]
     private var title: Int?
     private var root: Int?
 
@@ -126,7 +130,7 @@ final class PageTitleRule: Rule {
         let text = page.document.textContent(of: title)
         if text.isEmpty {
             page.report("8.5.1", .nonConforme, at: title, Messages.titleEmpty)
-        } else if Self.genericTitles.contains(text.lowercased()) {
+        } else if text.unicodeScalars.count <= Self.longestGenericTitle, Self.genericTitles.contains(text.lowercased()) {
             page.report("8.6.1", .aVerifier, at: title, Messages.titleGeneric(text))
         }
     }
@@ -135,13 +139,19 @@ final class PageTitleRule: Rule {
         "accueil", "document", "sans titre", "untitled", "page", "nouvelle page", "home", "index",
         "titre", "title", "new page", "page sans titre", "untitled document",
     ]
+    /// Lower-casing turns each scalar into one or more, of one byte or more: a title of more
+    /// scalars than the longest generic title has bytes is none of them, and is not
+    /// lower-cased (tens of thousands of instructions for a title with accents).
+    static let longestGenericTitle = genericTitles.map { $0.utf8.count }.max()!
 }
 
 // MARK: - 8.2 Validité (ce que le parseur voit)
 
 /// 8.2.1 ids are unique.
 final class DuplicateIDRule: Rule {
-    let elements: Set<String> = ["html"]
+    /// The set is built once, not with the rules of every page.
+    var elements: Set<String> { Self.elementNames }
+    private static let elementNames: Set<String> = ["html"]
 
     func finish(in page: PageContext) {
         let duplicates = page.document.elementsByID.filter { !$0.key.isEmpty && $0.value.count > 1 }

@@ -26,7 +26,8 @@ final class FocusRule: Rule {
     /// Reached with the Tab key: a valid tabindex decides; otherwise the element's nature.
     private func inSequentialFocusOrder(_ element: Int, tabindex: Int?, in page: PageContext) -> Bool {
         let node = page.node(element)
-        let disabled = node.has("disabled") && ["button", "input", "select", "textarea"].contains(node.name)
+        let disabled = node.has("disabled")
+            && (node.name == "button" || node.name == "input" || node.name == "select" || node.name == "textarea")
         if disabled { return false }
         if let tabindex { return tabindex >= 0 }
         switch node.name {

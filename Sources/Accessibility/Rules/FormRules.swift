@@ -18,13 +18,13 @@ final class FormFieldRule: Rule {
             else if Self.fieldRoles.contains(role) { fields.append(element) }
             return
         }
-        switch node.name {
-        case "input":
+        switch node.tag {
+        case .input:
             let type = node.attribute("type")?.trimmingWhitespace().lowercased() ?? "text"
-            if ["submit", "reset", "button"].contains(type) { buttons.append(element) }
-            else if !["hidden", "image"].contains(type) { fields.append(element) }
-        case "select", "textarea": fields.append(element)
-        case "button": buttons.append(element)
+            if type == "submit" || type == "reset" || type == "button" { buttons.append(element) }
+            else if type != "hidden" && type != "image" { fields.append(element) }
+        case .select, .textarea: fields.append(element)
+        case .button: buttons.append(element)
         default: break
         }
     }
@@ -74,7 +74,9 @@ final class FormFieldRule: Rule {
 
 /// 11.13.1 an `autocomplete` attribute holds a valid value (HTML autofill tokens).
 final class AutocompleteRule: Rule {
-    let elements: Set<String> = ["input", "select", "textarea"]
+    /// The set is built once, not with the rules of every page.
+    var elements: Set<String> { Self.elementNames }
+    private static let elementNames: Set<String> = ["input", "select", "textarea"]
 
     func visit(_ element: Int, in page: PageContext) {
         guard let value = page.attribute("autocomplete", of: element), !page.hiddenFromAssistiveTechnologies[element] else { return }

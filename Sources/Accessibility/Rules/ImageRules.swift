@@ -10,16 +10,16 @@ final class ImageRule: Rule {
         guard !page.hiddenFromAssistiveTechnologies[element] else { return }
         let node = page.node(element)
         let role = page.explicitRole(of: element)
-        switch node.name {
-        case "img":
+        switch node.tag {
+        case .img:
             checkImage(element, role: role, in: page)
-        case "area":
+        case .area:
             guard node.has("href") else { return }
             if node.attribute("alt") == nil && page.nonEmptyAttribute("aria-label", of: element) == nil
                 && page.accessibleName(of: element, includeTitle: false).isEmpty {
                 page.report("1.1.2", .nonConforme, at: element, Messages.areaWithoutAlt)
             }
-        case "input":
+        case .input:
             guard node.attribute("type")?.lowercased().trimmingWhitespace() == "image" else { return }
             if imageAlternative(element, in: page).isEmpty {
                 page.report("1.1.3", .nonConforme, at: element, Messages.inputImageWithoutAlt)
@@ -82,7 +82,9 @@ final class ImageRule: Rule {
 /// 2.1.1 every `<iframe>`/`<frame>` has a `title`; 2.2.1 it is not empty (certain) nor
 /// generic (for a human).
 final class FrameRule: Rule {
-    let elements: Set<String> = ["iframe", "frame"]
+    /// The set is built once, not with the rules of every page.
+    var elements: Set<String> { Self.elementNames }
+    private static let elementNames: Set<String> = ["iframe", "frame"]
 
     func visit(_ element: Int, in page: PageContext) {
         guard !page.hiddenFromAssistiveTechnologies[element] else { return }

@@ -75,6 +75,18 @@ final class NestingRule: Rule {
         return table
     }()
 
+    /// `traitsByName` by element tag: one array read per element instead of a hashed name.
+    /// Every name of the table is an `ElementTag` (checked when the table is built).
+    static let traitsByTag: [Traits] = {
+        var table = [Traits](repeating: [], count: ElementTag.count)
+        for (name, traits) in traitsByName {
+            let tag = ElementTag(name: name)
+            precondition(tag != .other, "NestingRule: no ElementTag for <\(name)>")
+            table[tag.index] = traits
+        }
+        return table
+    }()
+
     func visit(_ element: Int, in page: PageContext) {
         let nodes = page.document.nodes
         let depth = nodes[element].depth
@@ -85,14 +97,14 @@ final class NestingRule: Rule {
         defer { stack.append(context) }
         // SVG and MathML have their own content models.
         if page.inForeignContent[element] { return }
-        let traits = Self.traitsByName[nodes[element].name] ?? []
+        let traits = Self.traitsByTag[nodes[element].tag.index]
         // Most elements: nothing to check, only the context to pass on.
         guard parent.interactiveOwner >= 0 || parent.phrasingOwner >= 0 || parent.labelOwner >= 0
                 || traits.contains(.special) else {
             if traits.contains(.phrasingOnly) { context.phrasingOwner = element }
             return
         }
-        let node = nodes[element]
+        let node = NodeView(nodes, element)
         // <template> holds a fragment: its content starts afresh.
         if node.name == "template" { context = Self.none; context.depth = depth; return }
 
@@ -177,7 +189,7 @@ final class NestingRule: Rule {
 
     /// Interactive content (HTML's definition) that may not be inside `a` or `button`: inside
     /// a link, any other `<a>` too.
-    static func isInteractive(_ node: HTMLDocument.Node, traits: Traits, insideLink: Bool) -> Bool {
+    static func isInteractive(_ node: NodeView, traits: Traits, insideLink: Bool) -> Bool {
         if traits.contains(.interactive) { return true }
         switch node.name {
         case "a": return insideLink || node.has("href")

@@ -6,7 +6,9 @@
 /// 4.3.1 a video without a captions or subtitles track; 4.3.2 a subtitles track where
 /// captions are expected; 4.10.1 autoplay without muted; 4.11.1 no native controls.
 final class MediaRule: Rule {
-    let elements: Set<String> = ["video", "audio"]
+    /// The set is built once, not with the rules of every page.
+    var elements: Set<String> { Self.elementNames }
+    private static let elementNames: Set<String> = ["video", "audio"]
 
     func visit(_ element: Int, in page: PageContext) {
         guard !page.notRendered[element] else { return }

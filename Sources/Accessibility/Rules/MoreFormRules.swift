@@ -4,7 +4,9 @@
 /// else for the group); 11.8.1 a long `<select>` without any `<optgroup>` (for a human:
 /// whether its options have natures worth grouping).
 final class OptionGroupRule: Rule {
-    let elements: Set<String> = ["select", "optgroup"]
+    /// The set is built once, not with the rules of every page.
+    var elements: Set<String> { Self.elementNames }
+    private static let elementNames: Set<String> = ["select", "optgroup"]
 
     func visit(_ element: Int, in page: PageContext) {
         guard !page.hiddenFromAssistiveTechnologies[element] else { return }

@@ -3,7 +3,9 @@
 /// 2.2.1 two frames with the same title but different sources: at least one of the titles
 /// does not describe its frame (for a human: which one, and how to rename it).
 final class FrameTitleUniquenessRule: Rule {
-    let elements: Set<String> = ["iframe", "frame"]
+    /// The set is built once, not with the rules of every page.
+    var elements: Set<String> { Self.elementNames }
+    private static let elementNames: Set<String> = ["iframe", "frame"]
     private var framesByTitle: [String: [(index: Int, source: String)]] = [:]
 
     func visit(_ element: Int, in page: PageContext) {

@@ -15,7 +15,7 @@ final class ImageRelevanceRule: Rule {
     func visit(_ element: Int, in page: PageContext) {
         guard !page.hiddenFromAssistiveTechnologies[element] else { return }
         let node = page.node(element)
-        if node.name == "figure" { figures.append(element); return }
+        if node.tag == .figure { figures.append(element); return }
         guard let kind = imageKind(element, in: page) else { return }
         checkAlternative(element, kind: kind, in: page)
         checkDescription(element, kind: kind, in: page)
@@ -27,10 +27,10 @@ final class ImageRelevanceRule: Rule {
         let node = page.node(element)
         let role = page.explicitRole(of: element)
         if role == "presentation" || role == "none" { return nil }
-        switch node.name {
-        case "img": return .img
-        case "area": return node.has("href") ? .area : nil
-        case "input": return node.attribute("type")?.trimmingWhitespace().lowercased() == "image" ? .inputImage : nil
+        switch node.tag {
+        case .img: return .img
+        case .area: return node.has("href") ? .area : nil
+        case .input: return node.attribute("type")?.trimmingWhitespace().lowercased() == "image" ? .inputImage : nil
         default:
             guard let role, ImageRule.imageRoles.contains(role) else { return nil }
             return node.name == "svg" ? .svg : .other
@@ -64,7 +64,7 @@ final class ImageRelevanceRule: Rule {
     static let longAlternative = 80
 
     static func isFileName(_ text: String) -> Bool {
-        let lower = text.lowercased().trimmingWhitespace()
+        let lower = text.fastLowercased().trimmingWhitespace()
         guard !lower.contains(" "), let dot = lower.lastIndex(of: "."), dot != lower.startIndex else { return false }
         return imageExtensions.contains(String(lower[lower.index(after: dot)...]))
     }
@@ -74,7 +74,7 @@ final class ImageRelevanceRule: Rule {
     /// "image", "photo", "img_1234", "DSC01234", "logo"…: words that say an image is there,
     /// not what it shows.
     static func isPlaceholder(_ text: String) -> Bool {
-        let lower = text.lowercased().trimmingCharacters(in: [".", " ", ":", "-", "_"])
+        let lower = text.fastLowercased().trimmingCharacters(in: [".", " ", ":", "-", "_"])
         if placeholderWords.contains(lower) { return true }
         // A camera or generator name followed by digits: img_0042, dsc01234, image-3.
         for prefix in ["img", "image", "dsc", "dscn", "pict", "photo", "capture", "screenshot"] where lower.hasPrefix(prefix) {

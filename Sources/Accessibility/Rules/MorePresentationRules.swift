@@ -3,7 +3,9 @@
 /// 8.9.1 tags used only for spacing: empty paragraphs and runs of `<br>` (for a human:
 /// a generator or an editor may have a reason).
 final class SpacingMarkupRule: Rule {
-    let elements: Set<String> = ["p", "br"]
+    /// The set is built once, not with the rules of every page.
+    var elements: Set<String> { Self.elementNames }
+    private static let elementNames: Set<String> = ["p", "br"]
     private var lastBreakRun: Int = -1
 
     func visit(_ element: Int, in page: PageContext) {
@@ -50,7 +52,9 @@ final class SpacingMarkupRule: Rule {
 /// value below 1) or maximum-scale below 2, read as the CSS Device Adaptation spec reads
 /// them (ACT b4f0c3). Certain: the page cannot be zoomed on the devices that obey it.
 final class ViewportZoomRule: Rule {
-    let elements: Set<String> = ["meta"]
+    /// The set is built once, not with the rules of every page.
+    var elements: Set<String> { Self.elementNames }
+    private static let elementNames: Set<String> = ["meta"]
 
     func visit(_ element: Int, in page: PageContext) {
         guard page.attribute("name", of: element)?.trimmingWhitespace().lowercased() == "viewport",
@@ -70,8 +74,8 @@ final class ViewportZoomRule: Rule {
     static func parse(_ content: String) -> [String: String] {
         var result: [String: String] = [:]
         var normalized = content.lowercased()
-        while normalized.contains(" =") { normalized = normalized.replacingOccurrences(of: " =", with: "=") }
-        while normalized.contains("= ") { normalized = normalized.replacingOccurrences(of: "= ", with: "=") }
+        while normalized.containsLikeFoundation(" =") { normalized = normalized.replacingOccurrences(of: " =", with: "=") }
+        while normalized.containsLikeFoundation("= ") { normalized = normalized.replacingOccurrences(of: "= ", with: "=") }
         for pair in normalized.split(whereSeparator: { $0 == "," || $0 == ";" || $0.isWhitespace }) {
             let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, !parts[0].isEmpty else { continue }

@@ -5,7 +5,9 @@
 /// and a table of several rows and columns without any header cell (a data table missing its
 /// headers, or a layout table missing role="presentation").
 final class TableHeaderRule: Rule {
-    let elements: Set<String> = ["table"]
+    /// The set is built once, not with the rules of every page.
+    var elements: Set<String> { Self.elementNames }
+    private static let elementNames: Set<String> = ["table"]
     private var tables: [Int] = []
 
     func visit(_ element: Int, in page: PageContext) {

@@ -12,11 +12,12 @@ final class PresentationRule: Rule {
             let doctype = page.document.doctype
             html5 = doctype == nil || (doctype?.publicID ?? "").isEmpty
         }
-        guard !page.insideForeignContent(element) || node.name == "svg" || node.name == "math" else { return }
-        if Self.tags.contains(node.name) || (node.name == "u" && html5 == false) {
+        let tag = node.tag
+        guard !page.insideForeignContent(element) || tag == .svg || tag == .math else { return }
+        if Self.isPresentational(tag) || (tag == .u && html5 == false) {
             page.report("10.1.1", .nonConforme, at: element, Messages.presentationalTag(node.name))
         }
-        if node.name == "svg" || node.name == "math" { return }
+        if tag == .svg || tag == .math { return }
         var attributes: [String] = []
         for attribute in node.attributes {
             let name = attribute.name
@@ -31,7 +32,13 @@ final class PresentationRule: Rule {
         }
     }
 
-    static let tags: Set<String> = ["basefont", "big", "blink", "center", "font", "marquee", "s", "strike", "tt"]
+    /// The presentational elements, by tag (every element of every page is tested).
+    static func isPresentational(_ tag: ElementTag) -> Bool {
+        switch tag {
+        case .basefont, .big, .blink, .center, .font, .marquee, .s, .strike, .tt: return true
+        default: return false
+        }
+    }
     static let attributes: Set<String> = [
         "align", "alink", "background", "bgcolor", "border", "cellpadding", "cellspacing", "char", "charoff",
         "clear", "compact", "color", "frameborder", "hspace", "link", "marginheight", "marginwidth", "text",
@@ -45,7 +52,9 @@ final class PresentationRule: Rule {
 /// 13.1.1 no automatic refresh; 13.1.2 a meta redirect is immediate (first `<meta
 /// http-equiv="refresh">` with a valid content, as browsers read it).
 final class MetaRefreshRule: Rule {
-    let elements: Set<String> = ["meta"]
+    /// The set is built once, not with the rules of every page.
+    var elements: Set<String> { Self.elementNames }
+    private static let elementNames: Set<String> = ["meta"]
     private var done = false
 
     func visit(_ element: Int, in page: PageContext) {
@@ -88,7 +97,9 @@ final class MetaRefreshRule: Rule {
 
 /// 13.8.1 `<marquee>` and `<blink>` move or blink with no way to stop them.
 final class MovingContentRule: Rule {
-    let elements: Set<String> = ["marquee", "blink"]
+    /// The set is built once, not with the rules of every page.
+    var elements: Set<String> { Self.elementNames }
+    private static let elementNames: Set<String> = ["marquee", "blink"]
 
     func visit(_ element: Int, in page: PageContext) {
         guard !page.notRendered[element] else { return }

@@ -60,18 +60,18 @@ final class LandmarkRule: Rule {
     private var bodyHasContent = false
 
     func visit(_ element: Int, in page: PageContext) {
-        let node = page.node(element)
-        if node.name == "body" && body == nil { body = element }
-        if body != nil && !bodyHasContent && !page.notRendered[element] && node.name != "body" && node.name != "script" {
+        let tag = page.document.nodes[element].tag
+        if tag == .body && body == nil { body = element }
+        if body != nil && !bodyHasContent && !page.notRendered[element] && tag != .body && tag != .script {
             bodyHasContent = true
         }
         guard !page.notRendered[element] else { return }
         let role = page.explicitRole(of: element)
-        if node.name == "main" || role == "main" { mains.append(element) }
-        switch (node.name, role) {
-        case ("header", nil), (_, "banner"): found.insert("header")
-        case ("nav", nil), (_, "navigation"): found.insert("nav")
-        case ("footer", nil), (_, "contentinfo"): found.insert("footer")
+        if tag == .main || role == "main" { mains.append(element) }
+        switch (tag, role) {
+        case (.header, nil), (_, "banner"): found.insert("header")
+        case (.nav, nil), (_, "navigation"): found.insert("nav")
+        case (.footer, nil), (_, "contentinfo"): found.insert("footer")
         default: break
         }
     }
@@ -95,33 +95,40 @@ final class LandmarkRule: Rule {
 /// 9.3.1/9.3.2 `<li>` inside `<ul>`/`<ol>`, and lists contain only `<li>`;
 /// 9.3.3 `<dt>`/`<dd>` inside `<dl>`.
 final class ListRule: Rule {
-    let elements: Set<String> = ["li", "ul", "ol", "dt", "dd", "dl"]
+    /// The set is built once, not with the rules of every page.
+    var elements: Set<String> { Self.elementNames }
+    private static let elementNames: Set<String> = ["li", "ul", "ol", "dt", "dd", "dl"]
 
     func visit(_ element: Int, in page: PageContext) {
         guard !page.hiddenFromAssistiveTechnologies[element], page.explicitRole(of: element) == nil else { return }
         let node = page.node(element)
         let parent = node.parent >= 0 ? node.parent : nil
-        let parentName = parent.map { page.node($0).name } ?? ""
+        // Tags, not names: no array or set of names built for every list element.
+        let parentTag = parent.map { page.node($0).tag } ?? .other
         let parentRole = parent.flatMap { page.explicitRole(of: $0) }
-        switch node.name {
-        case "li":
-            let inList = (["ul", "ol", "menu"].contains(parentName) && parentRole == nil) || parentRole == "list"
+        switch node.tag {
+        case .li:
+            let inList = ((parentTag == .ul || parentTag == .ol || parentTag == .menu) && parentRole == nil) || parentRole == "list"
             if !inList {
                 page.report("9.3.1", .nonConforme, at: element, Messages.listItemOutsideList)
             }
-        case "dt", "dd":
-            let inList = parentName == "dl" && parentRole == nil
-                || (parentName == "div" && parentRole == nil && page.node(parent!).parent >= 0
-                    && page.node(page.node(parent!).parent).name == "dl")
+        case .dt, .dd:
+            let inList = parentTag == .dl && parentRole == nil
+                || (parentTag == .div && parentRole == nil && page.node(parent!).parent >= 0
+                    && page.node(page.node(parent!).parent).tag == .dl)
             if !inList { page.report("9.3.3", .nonConforme, at: element, Messages.descriptionOutsideList(node.name)) }
-        case "ul", "ol":
-            let allowed: Set<String> = ["li", "script", "template"]
-            if let wrong = page.document.children(of: element).first(where: { page.node($0).isElement && !allowed.contains(page.node($0).name) }) {
+        case .ul, .ol:
+            if let wrong = page.document.children(of: element).first(where: {
+                let tag = page.node($0).tag
+                return page.node($0).isElement && !(tag == .li || tag == .script || tag == .template)
+            }) {
                 page.report(node.name == "ul" ? "9.3.1" : "9.3.2", .nonConforme, at: wrong, Messages.listContainsNonItem(list: node.name, child: page.node(wrong).name))
             }
-        case "dl":
-            let allowed: Set<String> = ["dt", "dd", "div", "script", "template"]
-            if let wrong = page.document.children(of: element).first(where: { page.node($0).isElement && !allowed.contains(page.node($0).name) }) {
+        case .dl:
+            if let wrong = page.document.children(of: element).first(where: {
+                let tag = page.node($0).tag
+                return page.node($0).isElement && !(tag == .dt || tag == .dd || tag == .div || tag == .script || tag == .template)
+            }) {
                 page.report("9.3.3", .nonConforme, at: wrong, Messages.listContainsNonItem(list: "dl", child: page.node(wrong).name))
             }
         default: break

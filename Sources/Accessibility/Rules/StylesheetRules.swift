@@ -9,7 +9,9 @@
 /// scroll. Findings are put on the `<style>` or `<link>` element.
 final class StylesheetRule: Rule {
     /// Only `finish` works; a name no page has keeps `visit` out of the walk.
-    let elements: Set<String> = ["#none"]
+    /// The set is built once, not with the rules of every page.
+    var elements: Set<String> { Self.elementNames }
+    private static let elementNames: Set<String> = ["#none"]
 
     func finish(in page: PageContext) {
         let sheets = page.styles.sheetFacts

@@ -4,7 +4,9 @@
 /// 5.4.1 a first row spanning the whole table looks like a title (for a human);
 /// 5.8.1 a layout table (role="presentation") uses no data-table elements.
 final class TableRule: Rule {
-    let elements: Set<String> = ["table", "th", "td"]
+    /// The set is built once, not with the rules of every page.
+    var elements: Set<String> { Self.elementNames }
+    private static let elementNames: Set<String> = ["table", "th", "td"]
 
     func visit(_ element: Int, in page: PageContext) {
         guard !page.hiddenFromAssistiveTechnologies[element] else { return }

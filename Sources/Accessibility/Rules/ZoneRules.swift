@@ -12,7 +12,9 @@
 /// hides it, a quick-access link further on).
 final class ZoneRule: Rule {
     /// Only `finish` works; a name no page has keeps `visit` out of the walk.
-    let elements: Set<String> = ["#none"]
+    /// The set is built once, not with the rules of every page.
+    var elements: Set<String> { Self.elementNames }
+    private static let elementNames: Set<String> = ["#none"]
 
     static let landmarkRoles: Set<String> = ["banner", "navigation", "main", "contentinfo", "complementary", "search"]
     static let landmarkElements: Set<String> = ["header", "nav", "main", "footer", "aside", "search"]
@@ -31,7 +33,7 @@ final class ZoneRule: Rule {
         var index = body + 1
         let end = document.subtreeEnd(of: body)
         while index < end {
-            let node = nodes[index]
+            let node = NodeView(nodes, index)
             if page.notRendered[index] || page.hiddenFromAssistiveTechnologies[index] {
                 index = node.kind == .element ? document.subtreeEnd(of: index) : index + 1
                 continue
