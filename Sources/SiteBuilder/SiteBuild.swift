@@ -46,12 +46,22 @@ public enum SiteBuild {
         let composer = PageComposer(source: source, plan: plan)
         let count = plan.entries.count
         let results = ConcurrentSlots<Result<RenderedPage, DiagnosticList>>(count: count)
+        let siteMap = ConcurrentSlots<RenderedPage>(count: 1)
+        let siteMapXML = ConcurrentSlots<String>(count: 1)
         // Pages are independent once planned: render them on every core, in chunks so that
-        // each task does enough work to pay for its scheduling.
+        // each task does enough work to pay for its scheduling. The site map (page and XML),
+        // which lists every page, goes first, beside them rather than after them: done alone
+        // at the end, it left the other cores idle.
         let chunk = 64
-        DispatchQueue.concurrentPerform(iterations: (count + chunk - 1) / chunk) { part in
-            for index in (part * chunk)..<min(count, (part + 1) * chunk) {
-                results[index] = composer.compose(entryIndex: index)
+        DispatchQueue.concurrentPerform(iterations: 2 + (count + chunk - 1) / chunk) { part in
+            switch part {
+            case 0: siteMap[0] = composer.sitemapPage()
+            case 1: siteMapXML[0] = composer.sitemapXML()
+            default:
+                let first = (part - 2) * chunk
+                for index in first..<min(count, first + chunk) {
+                    results[index] = composer.compose(entryIndex: index)
+                }
             }
         }
         var pages: [RenderedPage] = []
@@ -68,9 +78,9 @@ public enum SiteBuild {
             diagnostics.sort { ($0.file, $0.line ?? 0) < ($1.file, $1.line ?? 0) }
             throw BuildFailure(stage: "rendu des pages", diagnostics: diagnostics)
         }
-        pages.append(composer.sitemapPage())
+        pages.append(siteMap[0]!)
         pages.append(composer.notFoundPage())
-        return RenderedSite(pages: pages, sitemapXML: composer.sitemapXML())
+        return RenderedSite(pages: pages, sitemapXML: siteMapXML[0]!)
     }
 
     public static func write(_ site: RenderedSite, source: SiteSource, to output: OutputWriter) throws(BuildFailure) -> Report {

@@ -145,13 +145,17 @@ public enum SiteLoader {
     /// URLs come from file names, so names must make clean URLs: a person reads them, spells
     /// them on the phone, and servers differ on accents and spaces.
     static func namingProblem(_ relative: String) -> String? {
-        let segments = relative.split(separator: "/")
-        for (index, segment) in segments.enumerated() {
+        // On bytes: every allowed character is ASCII (a tenth of a second of serial work on
+        // 10,000 files when done by Character).
+        let segments = relative.utf8.split(separator: UInt8(ascii: "/"))
+        for (index, bytes) in segments.enumerated() {
             let isLast = index == segments.count - 1
-            let allowed: (Character) -> Bool = { c in
-                c.isASCII && (c.isLowercase || c.isNumber || c == "-" || (isLast && (c == "." || c == "_")))
+            let allowed: (UInt8) -> Bool = { b in
+                (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9"))
+                    || b == UInt8(ascii: "-") || (isLast && (b == UInt8(ascii: ".") || b == UInt8(ascii: "_")))
             }
-            if !segment.allSatisfy(allowed) {
+            if !bytes.allSatisfy(allowed) {
+                let segment = Substring(bytes)
                 let what = isLast ? "Le nom du fichier" : "Le nom du dossier"
                 return "\(what) « \(segment) » donne l’adresse de la page : n’utilisez que des minuscules sans accent, des chiffres et des tirets (par exemple acte-de-naissance.md)."
             }
