@@ -122,8 +122,12 @@ public struct SitePlan: Sendable {
             }
             index += 1
         }
-        let unsorted = entries
-        for i in entries.indices { entries[i].children.sort { isOrderedBefore(unsorted[$0], unsorted[$1]) } }
+        // Compared through their order and title only: comparing whole entries copied each
+        // one (front matter included) at every comparison of a large folder.
+        let keys = entries.map { (order: $0.frontMatter.order, title: $0.title) }
+        for i in entries.indices where entries[i].children.count > 1 {
+            entries[i].children.sort { isOrderedBefore(keys[$0], keys[$1]) }
+        }
 
         var files: Set<String> = Set(entries.map(\.url))
         files.insert(sitemapURL)
@@ -176,14 +180,16 @@ public struct SitePlan: Sendable {
     }
 
     /// Listing order: `order` first (pages without one last), then title as a French reader sorts.
-    static func isOrderedBefore(_ a: Entry, _ b: Entry) -> Bool {
-        switch (a.frontMatter.order, b.frontMatter.order) {
+    /// French alphabetical order; made once, not at each comparison.
+    private static let french = Locale(identifier: "fr_FR")
+
+    static func isOrderedBefore(_ a: (order: Int?, title: String), _ b: (order: Int?, title: String)) -> Bool {
+        switch (a.order, b.order) {
         case let (x?, y?) where x != y: return x < y
         case (.some, nil): return true
         case (nil, .some): return false
         default:
-            return a.title.compare(b.title, options: [.caseInsensitive, .diacriticInsensitive],
-                                   locale: Locale(identifier: "fr_FR")) == .orderedAscending
+            return a.title.compare(b.title, options: [.caseInsensitive, .diacriticInsensitive], locale: french) == .orderedAscending
         }
     }
 }
