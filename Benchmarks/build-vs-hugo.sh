@@ -11,7 +11,8 @@
 #
 # Benchmarks/gen_pages.py writes the pages once, as a Guichet site and as a Hugo site (same
 # text, same folders; see its header). Each build goes into a fresh output folder, under
-# /usr/bin/time for wall time and peak RSS. Prints: tool, pages, seconds, pages/s, peak MB.
+# /usr/bin/time for wall time and peak RSS. Prints: tool, pages, seconds, pages/s, peak MB, and
+# for each Guichet build the time of its stages (load, plan, render, RGAA check, write).
 #
 # Timing traps of these VMs (shared/NOTES.md): writing many files right after deleting a large
 # tree is 3-10x slower for 30-60 s, so no output folder is ever deleted before a build, and
@@ -91,6 +92,11 @@ measure() {
   html=$( (find "$out" -name '*.html' 2>/dev/null || true) | wc -l)  # a failed build may leave no folder
   echo "$name $secs $kb $(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }') $html $status" >> "$results"
   printf '   %-8s %6.2f s  %5.0f MB  %s\n' "$name" "$secs" "$((kb / 1024))" "$status"
+  # Guichet times its own stages ("Site construit : … (7.71 s : 0.42 s, 0.11 s, 2.05 s, 4.43 s,
+  # 0.72 s)."): print them, named, to see which stage a change moved.
+  if [ "$name" = guichet ]; then
+    sed -n 's/.*(\([0-9.]*\) s : \([0-9.]*\) s, \([0-9.]*\) s, \([0-9.]*\) s, \([0-9.]*\) s, \([0-9.]*\) s)\..*/            load \2 s, plan \3 s, render \4 s, RGAA check \5 s, write \6 s/p' "$log"
+  fi
 }
 
 [ -n "$skip_guichet" ] && echo "== guichet: skipped ($skip_guichet)"
