@@ -1,3 +1,5 @@
+import Foundation
+
 // MARK: - 12.3 La page « plan du site »
 
 extension SiteChecker {
@@ -21,7 +23,7 @@ extension SiteChecker {
         var votes: [Int: Int] = [:]
         var bases: [String: Int] = [:]
         for (position, result) in results.enumerated() {
-            guard let href = result.1.siteMapHref, let target = SiteLink(href, from: pages[position].path),
+            guard let href = result.1.siteMapHref, let target = result.1.siteMapTarget,
                   let match = index.match(target) else { continue }
             votes[match.page, default: 0] += 1
             if href.hasPrefix("/") { bases[String(match.key.dropLast(match.ending.count)), default: 0] += 1 }
@@ -41,8 +43,15 @@ extension SiteChecker {
         let path = pages[siteMap].path
         var reached: Set<String> = []
         var broken = 0
-        for link in Self.siteMapLinks(in: document) {
-            guard var target = SiteLink(link.href, from: path) else { continue }
+        // Up to 10,000 links: resolved on every core, then read in order.
+        let links = Self.siteMapLinks(in: document)
+        let targets = ResultSlots<SiteLink>(count: links.count)
+        let chunk = 512
+        DispatchQueue.concurrentPerform(iterations: (links.count + chunk - 1) / chunk) { part in
+            for i in (part * chunk)..<min(links.count, (part + 1) * chunk) { targets[i] = SiteLink(links[i].href, from: path) }
+        }
+        for (link, resolved) in zip(links, targets.values) {
+            guard var target = resolved else { continue }
             if !base.isEmpty, link.href.hasPrefix("/") {
                 target.keys = target.keys.map { $0.hasPrefix(base) ? String($0.dropFirst(base.count)) : $0 }
             }

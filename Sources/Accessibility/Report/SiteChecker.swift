@@ -53,8 +53,10 @@ public enum SiteChecker {
                 let document = try page.parse()
                 var findings = check(document: document, path: page.path, stylesheet: { stylesheet(page.path, $0) })
                 for i in findings.indices { findings[i].file = page.path }
+                var facts = PageFacts(document)
+                facts.siteMapTarget = facts.siteMapHref.flatMap { SiteLink($0, from: page.path) }
                 results[index] = (SiteReport.PageResult(path: page.path, findings: findings, applicable: Applicability.criteria(of: document)),
-                                  PageFacts(document))
+                                  facts)
             } catch {
                 let finding = Finding(test: "8.2.1", status: .aVerifier, line: nil,
                                       message: (error as? HTMLDocumentError)?.description ?? "La page est illisible.",
@@ -84,6 +86,9 @@ public enum SiteChecker {
         var isSiteMap = false
         /// The `href` of the page's first « Plan du site » link.
         var siteMapHref: String?
+        /// Where that link leads, resolved from the page's path on the checking thread (the
+        /// site-level step that uses it runs on one thread).
+        var siteMapTarget: SiteLink?
         /// Where ("dans l’en-tête", "dans le pied de page"…) the site map links are, the search is.
         var siteMapZones: Set<String> = []
         var searchZones: Set<String> = []
