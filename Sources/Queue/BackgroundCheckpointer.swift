@@ -26,9 +26,11 @@ final class BackgroundCheckpointer: @unchecked Sendable {  // state behind `stat
     private let state = NSCondition()
     private var stopped = false
     private var checkpointedTransactions = 0
-    /// Passes that checkpointed (tests, and `frames` below, read these).
+    /// Passes that ran a checkpoint (read by tests).
     let passes = Counter()
-    /// Frames copied into the database file so far.
+    /// Sum over those passes of the frames SQLite reported as copied from the current log at
+    /// the end of each pass: a measure of work done, for tests. A frame is counted again by
+    /// each later pass until the log starts over, so this is not the number of frames copied.
     let frames = Counter()
 
     /// Opens a connection of its own on `path` and starts the thread. `transactions` is the
