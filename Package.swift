@@ -82,7 +82,7 @@ let package = Package(
 
         // MARK: - CLI
         .executableTarget(name: "guichet", dependencies: [
-            "SiteBuilder", "Accessibility", "Gateway", "Queue", "Notifications", "Transports",
+            "SiteBuilder", "Accessibility", "Gateway", "Queue", "Notifications", "Transports", "Rendering",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], linkerSettings: [
             // jemalloc as the process's allocator (Debian: libjemalloc-dev): linked ahead of the

@@ -97,16 +97,23 @@ final class ByReference<View: MustacheParent>: MustacheParent {
 
 /// swift-mustache's HTML escaping, done on UTF-8 bytes. The library's walks the string by
 /// Character and hashes each one into a dictionary: a fifth of the time spent in templates
-/// on a 10,000-page build. Same five characters, same entities; text without any of them
-/// comes back as is, without a copy.
+/// on a 10,000-page build.
 struct ByteHTMLContentType: MustacheContentType {
     static let name = "GUICHET_HTML"
 
     func escapeText(_ text: String) -> String {
-        Self.escape(text)
+        HTMLText.escape(text)
     }
+}
 
-    static func escape(_ text: String) -> String {
+/// Text made safe to place in HTML, in element content or a quoted attribute value: the five
+/// characters swift-mustache escapes, with the same entities. Templates (through
+/// `ByteHTMLContentType`) and the pages written without them (the queue dashboard) share it.
+public enum HTMLText {
+    /// Works on UTF-8 bytes: text without any of the five comes back as is, without a copy,
+    /// and a combining mark after "<" cannot hide it (a Character-by-Character walk sees
+    /// "<\u{338}" as one character that is not "<").
+    public static func escape(_ text: String) -> String {
         var contiguous = text  // withUTF8 may make a bridged or lazy string contiguous first
         return contiguous.withUTF8 { bytes in
             guard let first = bytes.firstIndex(where: { entity(for: $0) != nil }) else { return text }

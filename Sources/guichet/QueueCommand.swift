@@ -3,6 +3,7 @@ import Foundation
 import Gateway
 import GuichetModel
 import Queue
+import Rendering
 
 /// `guichet queue pull|ack|event|export|stats|purge`: the back-office side of the queue, for
 /// services without an HTTP client, and for operators. Local: whoever runs it has the
@@ -732,20 +733,7 @@ enum StatsReport {
 
     // MARK: html
 
-    static func escape(_ text: String) -> String {
-        var output = ""
-        for character in text {
-            switch character {
-            case "&": output += "&amp;"
-            case "<": output += "&lt;"
-            case ">": output += "&gt;"
-            case "\"": output += "&quot;"
-            case "'": output += "&#39;"
-            default: output.append(character)
-            }
-        }
-        return output
-    }
+    static func escape(_ text: String) -> String { HTMLText.escape(text) }
 
     /// A horizontal bar chart. The SVG is one image whose name says what it shows; the figures
     /// themselves are in the table that follows it (RGAA 1.x and 5.x).

@@ -18,21 +18,21 @@ import Testing
         String(repeating: "é<", count: 500),
     ])
     func sameAsTheLibrary(value: String) throws {
-        #expect(ByteHTMLContentType.escape(value) == (try Self.libraryEscaped(value)))
+        #expect(HTMLText.escape(value) == (try Self.libraryEscaped(value)))
     }
 
     /// Every ASCII character alone and between letters, as the library escapes it.
     @Test func everyASCIICharacter() throws {
         for value in UInt8(0)..<128 {
             let text = "a\(Character(Unicode.Scalar(value)))b"
-            #expect(ByteHTMLContentType.escape(text) == (try Self.libraryEscaped(text)), "byte \(value)")
+            #expect(HTMLText.escape(text) == (try Self.libraryEscaped(text)), "byte \(value)")
         }
     }
 
     /// The library compares whole Characters, so "<" followed by a combining mark (one
     /// Character) slips through it unescaped; bytes do not.
     @Test func aCombiningMarkDoesNotHideAnAngleBracket() {
-        #expect(ByteHTMLContentType.escape("<\u{0338}script>") == "&lt;\u{0338}script&gt;")
+        #expect(HTMLText.escape("<\u{0338}script>") == "&lt;\u{0338}script&gt;")
     }
 
     /// Through a real theme: escaped in HTML templates, partials included; not in the plain
