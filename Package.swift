@@ -102,7 +102,7 @@ let package = Package(
         .testTarget(name: "FormKitTests", dependencies: ["FormKit", "ContentLoader"]),
         .testTarget(name: "SiteBuilderTests", dependencies: ["SiteBuilder", "Rendering", "GuichetModel", "FormKit", "Accessibility",
                                                             .product(name: "Mustache", package: "swift-mustache")]),
-        .testTarget(name: "AccessibilityTests", dependencies: ["Accessibility"], exclude: ["Fixtures"]),
+        .testTarget(name: "AccessibilityTests", dependencies: ["Accessibility", "CLibXML2"], exclude: ["Fixtures"]),
         .testTarget(name: "QueueTests", dependencies: ["Queue", "GuichetModel"]),
         .testTarget(name: "NotificationsTests", dependencies: ["Notifications", "Queue", "GuichetModel"],
                     exclude: ["Support/smtp_server.py"]),

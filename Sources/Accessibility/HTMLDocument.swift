@@ -10,10 +10,11 @@ import Glibc
 import Darwin
 #endif
 
-/// An HTML page parsed by libxml2's HTML parser and copied into a flat, read-only arena.
+/// An HTML page parsed by libxml2's HTML parser into a flat, read-only arena.
 ///
-/// The libxml2 tree is walked once, iteratively (no recursion, so 100,000 nested elements
-/// cannot overflow the stack), and freed right away: rules then read plain Swift values.
+/// The arena is built from the parser's events (`TreeBuilder`), with no libxml2 tree in
+/// between and no recursion (100,000 nested elements cannot overflow the stack): rules then
+/// read plain Swift values.
 /// Nodes are stored in document order (pre-order), so "walk the tree once" is a loop over
 /// `nodes`; `parent`, `firstChild` and `nextSibling` are indices into the same array.
 ///
@@ -142,9 +143,7 @@ public struct HTMLDocument: Sendable {
         let options = Int32(HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
             | HTML_PARSE_NONET.rawValue | HTML_PARSE_RECOVER.rawValue
             // Without this, libxml2 invents an HTML 4.0 doctype for pages that have none.
-            | HTML_PARSE_NODEFDTD.rawValue | XML_PARSE_HUGE.rawValue
-            // Short text nodes stored inside the node: fewer allocations; the tree is only read.
-            | HTML_PARSE_COMPACT.rawValue)
+            | HTML_PARSE_NODEFDTD.rawValue | XML_PARSE_HUGE.rawValue)
         // The parser's errors come through this thread's structured error handler (libxml2
         // keeps it per thread), for the time of this parse only.
         let collector = ParseErrorCollector()
@@ -152,7 +151,8 @@ public struct HTMLDocument: Sendable {
         defer { xmlSetStructuredErrorFunc(nil, nil) }
         // libxml2 wants a non-null buffer even for an empty page.
         let space: [CChar] = [CChar(UInt8(ascii: " "))]
-        let parsed: htmlDocPtr? = space.withUnsafeBufferPointer { spaceBuffer in
+        let builder = TreeBuilder()
+        let parsed: Bool = space.withUnsafeBufferPointer { spaceBuffer in
             let pointer: UnsafePointer<CChar>
             let count: Int
             if let base = bytes.baseAddress, bytes.count > 0 {
@@ -162,23 +162,10 @@ public struct HTMLDocument: Sendable {
                 pointer = spaceBuffer.baseAddress!
                 count = 1
             }
-            if let encoding {
-                return htmlReadMemory(pointer, Int32(count), nil, encoding, options)
-            }
-            return htmlReadMemory(pointer, Int32(count), nil, nil, options)
+            return builder.parse(pointer, count: count, encoding: encoding, options: options)
         }
-        guard let document = parsed else { throw HTMLDocumentError.unreadable }
-        defer { xmlFreeDoc(document) }
-
-        if let dtd = document.pointee.intSubset {
-            doctype = Doctype(name: dtd.pointee.name.map { String(cString: $0) } ?? "",
-                              publicID: dtd.pointee.ExternalID.map { String(cString: $0) },
-                              systemID: dtd.pointee.SystemID.map { String(cString: $0) })
-        } else {
-            doctype = nil
-        }
-        var builder = Builder()
-        builder.copy(from: document)
+        guard parsed else { throw HTMLDocumentError.unreadable }
+        doctype = builder.doctype
         nodes = builder.nodes
         elementsByID = builder.elementsByID
         parseErrors = collector.errors
@@ -345,86 +332,102 @@ private let collectParseError: xmlStructuredErrorFunc = { context, error in
     collector.errors.append(HTMLDocument.ParseError(kind: kind, line: Int(raised.line)))
 }
 
-// MARK: - Copying libxml2's tree
+// MARK: - Building the arena from libxml2's SAX events
 
-private struct Builder {
+/// Builds the node arena straight from libxml2's HTML parser events, without the libxml2
+/// tree: building that tree, copying it and freeing it was a sixth of the checker's work.
+///
+/// The arena is the one a copy of libxml2's own tree (its SAX2 tree builder) gives, node for
+/// node: the parser sends the same events either way (with blanks kept, its `areBlanks`
+/// question to the tree only decides whether to imply a `<p>` where none is implied anyway),
+/// and what that tree builder decides on its own is reproduced here: text pieces are joined
+/// into one node unless a comment or another node came between, `<script>`/`<style>`
+/// content pieces are never joined, and lines follow `xmlGetLineNo`.
+/// `HTMLTreeEquivalenceTests` holds this to a copy of libxml2's tree on every page of the
+/// test corpora. One deliberate difference: lines past 65,535 are the real ones (libxml2's
+/// tree keeps 16 bits without XML_PARSE_BIG_LINES, then borrows a neighbour's).
+final class TreeBuilder {
     var nodes: [HTMLDocument.Node] = []
     var elementsByID: [String: [Int]] = [:]
-    /// Iterative pre-order walk: libxml2's own `children`/`next`/`parent` links are the stack.
-    mutating func copy(from document: htmlDocPtr) {
-        var lastChildOf: [Int] = []   // per depth: index of the last child appended at that depth
-        var parentStack: [Int] = []   // indices of open elements
-        var current: xmlNodePtr? = document.pointee.children
-        while let node = current {
-            var descend = false
-            switch node.pointee.type {
-            case XML_ELEMENT_NODE:
-                let index = append(node: node, kind: .element, parentStack: parentStack, lastChildOf: &lastChildOf)
-                if node.pointee.children != nil {
-                    parentStack.append(index)
-                    descend = true
-                }
-            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-                if !parentStack.isEmpty {
-                    _ = append(node: node, kind: .text, parentStack: parentStack, lastChildOf: &lastChildOf)
-                }
-            default:
-                break
-            }
-            if descend {
-                current = node.pointee.children
-                continue
-            }
-            // Next sibling, or climb until an ancestor has one.
-            var climb: xmlNodePtr? = node
-            current = nil
-            while let here = climb {
-                if let next = here.pointee.next { current = next; break }
-                climb = here.pointee.parent
-                if climb == nil || climb!.pointee.type == XML_HTML_DOCUMENT_NODE || climb!.pointee.type == XML_DOCUMENT_NODE {
-                    climb = nil
-                    break
-                }
-                // Leaving an element: close it.
-                if climb!.pointee.type == XML_ELEMENT_NODE, !parentStack.isEmpty {
-                    let closed = parentStack.removeLast()
-                    let depth = nodes[closed].depth + 1
-                    if lastChildOf.count > depth { lastChildOf.removeSubrange(depth...) }
-                }
-            }
+    var doctype: HTMLDocument.Doctype?
+    /// libxml2 calls `startDocument` unless it gave up before reading anything.
+    fileprivate var started = false
+
+    /// What libxml2's tree would hold as the last child of an open element, as far as the
+    /// whitespace and text-joining decisions need it.
+    fileprivate enum LastChild {
+        case none
+        /// A text node (arena index): the next text is appended to it.
+        case text(Int)
+        /// A CDATA section (the content of `<script>`/`<style>`): never joined.
+        case cdata(Int)
+        case element(Int)
+        /// A processing instruction (`<?php … ?>`): not in the arena, but a child with a name.
+        case instruction(String)
+    }
+    fileprivate struct OpenElement {
+        var index: Int
+        /// The last child that is not a comment (libxml2 looks past comments for whitespace).
+        var last: LastChild = .none
+        /// Whether a comment came after `last` (text is then not joined to it).
+        var commentSince = false
+        /// The line libxml2 would give a CDATA section appended now (see `appendCDATA`).
+        var lastLine: Int
+        /// The previous element-or-text child in the arena, for the sibling links.
+        var lastArenaChild = -1
+    }
+    fileprivate var open: [OpenElement] = []
+    /// The last root-level element, for the sibling links of several root elements.
+    fileprivate var lastRoot = -1
+
+    /// Parses `count` bytes at `pointer`; false when libxml2 could not start a document.
+    func parse(_ pointer: UnsafePointer<CChar>, count: Int, encoding: String?, options: Int32) -> Bool {
+        // What `htmlReadMemory` does, with this object's handlers in place of the tree builder's.
+        guard let context = htmlCreateMemoryParserCtxt(pointer, Int32(count)) else { return false }
+        defer { htmlFreeParserCtxt(context) }
+        if let sax = context.pointee.sax {
+            var handler = htmlSAXHandler()
+            handler.startDocument = saxStartDocument
+            handler.internalSubset = saxInternalSubset
+            handler.startElement = saxStartElement
+            handler.endElement = saxEndElement
+            handler.characters = saxCharacters
+            handler.cdataBlock = saxCDATA
+            handler.comment = saxComment
+            handler.processingInstruction = saxInstruction
+            handler.initialized = sax.pointee.initialized
+            sax.pointee = handler
         }
+        context.pointee._private = Unmanaged.passUnretained(self).toOpaque()
+        htmlCtxtUseOptions(context, options)
+        context.pointee.html = 1
+        if let encoding, let handler = xmlFindCharEncodingHandler(encoding) {
+            xmlSwitchToEncoding(context, handler)
+        }
+        htmlParseDocument(context)
+        finishText()
+        if let stray = context.pointee.myDoc { xmlFreeDoc(stray); context.pointee.myDoc = nil }
+        return started
     }
 
-    private mutating func append(node: xmlNodePtr, kind: HTMLDocument.Kind, parentStack: [Int], lastChildOf: inout [Int]) -> Int {
-        let index = nodes.count
-        let parent = parentStack.last ?? -1
-        let depth = parentStack.count
-        var attributes: [HTMLDocument.Attribute] = []
-        var name = "#text"
+    fileprivate func startElement(_ name: UnsafePointer<xmlChar>?, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, line: Int) {
+        finishText()
         var tag = ElementTag.other
+        var elementName = ""
+        if let name {
+            tag = ElementTag(cString: name)
+            elementName = tag == .other ? String(cString: name) : tag.name
+        }
+        let index = nodes.count
+        var list: [HTMLDocument.Attribute] = []
         var flags: HTMLDocument.AttributeFlags = []
-        var text = ""
-        if kind == .element {
-            if let cName = node.pointee.name {
-                // A known name is the tag's own string: no decoding of the C string.
-                tag = ElementTag(cString: cName)
-                name = tag == .other ? String(cString: cName) : tag.name
-            } else {
-                name = ""
-            }
-            var attribute = node.pointee.properties
-            while let current = attribute {
-                let attributeName = current.pointee.name.map { String(cString: $0) } ?? ""
-                var value = ""
-                var child = current.pointee.children
-                while let piece = child {
-                    if let content = piece.pointee.content {
-                        if value.isEmpty { value = String(cString: content) } else { value += String(cString: content) }
-                    }
-                    child = piece.pointee.next
-                }
-                attributes.append(.init(name: attributeName, value: value))
-                switch attributeName {
+        if var pair = attributes {
+            while let attributeName = pair[0] {
+                let name = String(cString: attributeName)
+                // libxml2's tree writes the HTML 4 boolean attributes out (`checked="checked"`).
+                let value = pair[1].map { String(cString: $0) } ?? (htmlIsBooleanAttr(attributeName) != 0 ? name : "")
+                list.append(.init(name: name, value: value))
+                switch name {
                 case "id":
                     elementsByID[value, default: []].append(index)
                     flags.insert(.id)
@@ -433,25 +436,163 @@ private struct Builder {
                 case "style": flags.insert(.style)
                 default: break
                 }
-                attribute = current.pointee.next
+                pair += 2
             }
-        } else if let content = node.pointee.content {
-            text = String(cString: content)
         }
-        nodes.append(.init(kind: kind, tag: tag, flags: flags, name: name, attributes: attributes, text: text,
-                           line: Int(xmlGetLineNo(node)), depth: depth, parent: parent,
-                           firstChild: -1, nextSibling: -1))
-        // Link into the parent's child list.
-        while lastChildOf.count <= depth { lastChildOf.append(-1) }
-        let previous = lastChildOf[depth]
-        if previous >= 0 && nodes[previous].parent == parent {
-            nodes[previous].nextSibling = index
-        } else if parent >= 0 {
-            nodes[parent].firstChild = index
+        append(HTMLDocument.Node(kind: .element, tag: tag, flags: flags, name: elementName, attributes: list, text: "",
+                                 line: line, depth: open.count, parent: open.last?.index ?? -1,
+                                 firstChild: -1, nextSibling: -1))
+        if !open.isEmpty {
+            open[open.count - 1].last = .element(index)
+            open[open.count - 1].commentSince = false
+            open[open.count - 1].lastLine = line
         }
-        lastChildOf[depth] = index
+        open.append(OpenElement(index: index, lastLine: line))
+    }
+
+    fileprivate func endElement() {
+        finishText()
+        if !open.isEmpty { open.removeLast() }
+    }
+
+    /// Text outside `<script>`/`<style>`, joined to the text node just before it if any.
+    fileprivate func characters(_ bytes: UnsafePointer<xmlChar>, _ count: Int, line: Int) {
+        guard let current = open.last else { return }
+        if case .text = current.last, !current.commentSince {
+            pending.append(contentsOf: UnsafeBufferPointer(start: bytes, count: count))
+            return
+        }
+        let index = startText(bytes, count, line: line, parent: current.index)
+        open[open.count - 1].last = .text(index)
+        open[open.count - 1].commentSince = false
+        open[open.count - 1].lastLine = line
+    }
+
+    /// The content of `<script>`/`<style>`, which libxml2 hands over in pieces of up to 1,000
+    /// bytes and its tree joins. libxml2 does not record a line for it: it answers with the
+    /// previous sibling's line, or the parent's.
+    fileprivate func cdata(_ bytes: UnsafePointer<xmlChar>, _ count: Int) {
+        guard let current = open.last else { return }
+        if case .cdata = current.last, !current.commentSince {
+            pending.append(contentsOf: UnsafeBufferPointer(start: bytes, count: count))
+            return
+        }
+        let line: Int
+        switch current.last {
+        case _ where current.commentSince: line = current.lastLine
+        case .text, .element, .instruction: line = current.lastLine
+        case .none, .cdata: line = nodes[current.index].line
+        }
+        let index = startText(bytes, count, line: line, parent: current.index)
+        open[open.count - 1].last = .cdata(index)
+        open[open.count - 1].commentSince = false
+    }
+
+    /// Bytes of the text node being built (`pendingNode`), decoded once it is complete: a
+    /// UTF-8 sequence may straddle two pieces.
+    private var pending: [UInt8] = []
+    private var pendingNode = -1
+
+    private func startText(_ bytes: UnsafePointer<xmlChar>, _ count: Int, line: Int, parent: Int) -> Int {
+        finishText()
+        let index = nodes.count
+        append(HTMLDocument.Node(kind: .text, tag: .other, flags: [], name: "#text", attributes: [], text: "",
+                                 line: line, depth: open.count, parent: parent, firstChild: -1, nextSibling: -1))
+        pending.append(contentsOf: UnsafeBufferPointer(start: bytes, count: count))
+        pendingNode = index
         return index
     }
+
+    /// Decodes the pending text into its node; called before any other event changes the tree.
+    func finishText() {
+        guard pendingNode >= 0 else { return }
+        nodes[pendingNode].text = String(decoding: pending, as: UTF8.self)
+        pending.removeAll(keepingCapacity: true)
+        pendingNode = -1
+    }
+
+    fileprivate func comment(line: Int) {
+        guard !open.isEmpty else { return }
+        finishText()
+        open[open.count - 1].commentSince = true
+        open[open.count - 1].lastLine = line
+    }
+
+    fileprivate func instruction(_ target: UnsafePointer<xmlChar>?, line: Int) {
+        guard !open.isEmpty else { return }
+        finishText()
+        open[open.count - 1].last = .instruction(target.map { String(cString: $0) } ?? "")
+        open[open.count - 1].commentSince = false
+        open[open.count - 1].lastLine = line
+    }
+
+    /// Links `node` (already holding its parent and depth) into the arena.
+    private func append(_ node: HTMLDocument.Node) {
+        let index = nodes.count
+        nodes.append(node)
+        if open.isEmpty {
+            if lastRoot >= 0 { nodes[lastRoot].nextSibling = index }
+            lastRoot = index
+        } else {
+            let previous = open[open.count - 1].lastArenaChild
+            if previous >= 0 { nodes[previous].nextSibling = index } else { nodes[open[open.count - 1].index].firstChild = index }
+            open[open.count - 1].lastArenaChild = index
+        }
+    }
+}
+
+// The SAX handlers: C function pointers, so no captures; the builder rides in `_private`.
+
+private func builder(_ context: UnsafeMutableRawPointer?) -> (TreeBuilder, htmlParserCtxtPtr)? {
+    guard let context else { return nil }
+    let parser = context.assumingMemoryBound(to: xmlParserCtxt.self)
+    guard let owner = parser.pointee._private else { return nil }
+    return (Unmanaged<TreeBuilder>.fromOpaque(owner).takeUnretainedValue(), parser)
+}
+
+private func currentLine(_ parser: htmlParserCtxtPtr) -> Int {
+    parser.pointee.input.map { Int($0.pointee.line) } ?? 0
+}
+
+private let saxStartDocument: startDocumentSAXFunc = { context in
+    builder(context)?.0.started = true
+}
+
+private let saxInternalSubset: internalSubsetSAXFunc = { context, name, publicID, systemID in
+    // The first DOCTYPE counts, as in libxml2's tree for HTML.
+    guard let (owner, _) = builder(context), owner.started, owner.doctype == nil else { return }
+    owner.doctype = HTMLDocument.Doctype(name: name.map { String(cString: $0) } ?? "",
+                                         publicID: publicID.map { String(cString: $0) },
+                                         systemID: systemID.map { String(cString: $0) })
+}
+
+private let saxStartElement: startElementSAXFunc = { context, name, attributes in
+    guard let (owner, parser) = builder(context) else { return }
+    owner.startElement(name, attributes, line: currentLine(parser))
+}
+
+private let saxEndElement: endElementSAXFunc = { context, _ in
+    builder(context)?.0.endElement()
+}
+
+private let saxCharacters: charactersSAXFunc = { context, bytes, count in
+    guard let (owner, parser) = builder(context), let bytes, count > 0 else { return }
+    owner.characters(bytes, Int(count), line: currentLine(parser))
+}
+
+private let saxCDATA: cdataBlockSAXFunc = { context, bytes, count in
+    guard let (owner, _) = builder(context), let bytes, count > 0 else { return }
+    owner.cdata(bytes, Int(count))
+}
+
+private let saxComment: commentSAXFunc = { context, _ in
+    guard let (owner, parser) = builder(context) else { return }
+    owner.comment(line: currentLine(parser))
+}
+
+private let saxInstruction: processingInstructionSAXFunc = { context, target, _ in
+    guard let (owner, parser) = builder(context) else { return }
+    owner.instruction(target, line: currentLine(parser))
 }
 
 extension Unicode.Scalar {

@@ -7,3 +7,5 @@
 #include <libxml/xpath.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
+#include <libxml/parserInternals.h>
+#include <libxml/HTMLtree.h>
