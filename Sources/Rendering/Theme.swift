@@ -86,13 +86,19 @@ public struct Theme: Sendable {
 }
 
 /// A view handed to the templates by reference. swift-mustache keeps the context as `Any`
-/// and casts it to `MustacheParent` for every tag it resolves; each successful cast of a
-/// struct copies it, retaining every string and array inside (a page view holds about twenty),
-/// while a class costs one retain.
-final class ByReference<View: MustacheParent>: MustacheParent {
-    let view: View
-    init(_ view: View) { self.view = view }
-    func child(named name: String) -> Any? { view.child(named: name) }
+/// and casts it to `MustacheParent` (and `MustacheCustomRepresentation`) for every tag it
+/// resolves. Each successful cast of a struct copies it, retaining every string and array
+/// inside (a page view holds about twenty); so the view sits in a class. But casting a class
+/// instance costs more than casting a struct (the runtime also looks at its superclasses):
+/// the templates get a one-field struct that holds the class, one retain per copy.
+struct ByReference<View: MustacheParent>: MustacheParent {
+    final class Box {
+        let view: View
+        init(_ view: View) { self.view = view }
+    }
+    let box: Box
+    init(_ view: View) { box = Box(view) }
+    func child(named name: String) -> Any? { box.view.child(named: name) }
 }
 
 /// swift-mustache's HTML escaping, done on UTF-8 bytes. The library's walks the string by

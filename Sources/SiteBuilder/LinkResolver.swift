@@ -36,7 +36,9 @@ public struct LinkResolver: Sendable {
 
         var path = link
         var suffix = ""
-        if let cut = path.firstIndex(where: { $0 == "#" || $0 == "?" }) {
+        // On bytes: a Character walk of every link cost more than the rest of its resolution.
+        // Both marks are ASCII, so the byte index is a Character boundary.
+        if let cut = path.utf8.firstIndex(where: { $0 == UInt8(ascii: "#") || $0 == UInt8(ascii: "?") }) {
             suffix = String(path[cut...])
             path = String(path[..<cut])
         }
