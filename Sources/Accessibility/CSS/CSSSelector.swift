@@ -147,7 +147,21 @@ struct CSSSelector: Sendable {
         self.compounds = compounds
         self.combinators = combinators
         specificity = compounds.reduce(0) { $0 + $1.specificity }
+        // The compounds left of the first descendant or child combinator (reading from the
+        // subject) must match ancestors of the subject: siblings share their parent.
+        var mask: UInt64 = 0
+        if let first = combinators.firstIndex(where: { $0 == .descendant || $0 == .child }) {
+            for compound in compounds[(first + 1)...] {
+                if let id = compound.id { mask |= AncestorFilter.bits(id) }
+                for name in compound.classes { mask |= AncestorFilter.bits(name) }
+            }
+        }
+        ancestorMask = mask
     }
+
+    /// The classes and ids that some ancestor of a matching element must have, as
+    /// `AncestorFilter` bits (0: none required).
+    let ancestorMask: UInt64
 
     /// Splits a selector list at its top-level commas (not those inside `:not(a, b)`).
     static func splitList(_ text: Substring) -> [Substring] {
@@ -229,6 +243,41 @@ extension CSSSelector.Compound {
 }
 
 /// `class="a b"` token tests without splitting the attribute into an array.
+/// A 64-bit Bloom filter of the classes and ids of an element's ancestors, two bits per
+/// name: a selector such as `.site-footer a` is tried on a link only if the filter may hold
+/// `site-footer`. The filter can say "maybe" wrongly, never "no": a selector it turns away
+/// cannot match, and matching it would only have walked the ancestors to find that out.
+/// (Browsers filter the same way.) Names are compared byte for byte, as `Compound.matches` does.
+enum AncestorFilter {
+    static func bits(_ name: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325 // FNV-1a
+        for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return (1 << (hash & 63)) | (1 << ((hash >> 6) & 63))
+    }
+
+    /// The bits of the element's own classes and id.
+    static func ownBits(_ element: Int, _ nodes: UnsafeBufferPointer<HTMLDocument.Node>) -> UInt64 {
+        var bits: UInt64 = 0
+        if nodes[element].flags.contains(.id), let id = nodes[element].attribute("id") { bits |= Self.bits(id) }
+        if nodes[element].flags.contains(.class), let list = nodes[element].attribute("class") {
+            ClassList.forEach(list) { bits |= Self.bits($0) }
+        }
+        return bits
+    }
+
+    /// For every node, the filter of its ancestors (parents come before children).
+    static func ancestors(of nodes: UnsafeBufferPointer<HTMLDocument.Node>) -> [UInt64] {
+        var filters = [UInt64](repeating: 0, count: nodes.count)
+        var own = [UInt64](repeating: 0, count: nodes.count)
+        for index in nodes.indices where nodes[index].kind == .element {
+            let parent = nodes[index].parent
+            if parent >= 0 { filters[index] = filters[parent] | own[parent] }
+            own[index] = ownBits(index, nodes)
+        }
+        return filters
+    }
+}
+
 enum ClassList {
     static func contains(_ list: String, _ name: String) -> Bool {
         if list == name { return true }

@@ -43,6 +43,8 @@ final class StyleResolver {
     private var matchingBudget = 4_000_000
     private var matchingExhausted = false
     private var matched: [(key: Int, source: Int, rule: Int)] = []
+    /// Per node, the `AncestorFilter` of its ancestors; made on the first element resolved.
+    private var ancestorFilters: [UInt64] = []
 
     /// Linked style sheets are the same on every page of a site: parse each text once.
     private static let parsedSheets = Mutex<[Int: [(css: String, identity: UInt, sheet: ParsedStylesheet)]]>([:])
@@ -221,26 +223,28 @@ final class StyleResolver {
         let id = nodes[index].flags.contains(.id) ? nodes[index].attribute("id") : nil
         let tag = nodes[index].tag
         let sources = self.sources
+        if ancestorFilters.isEmpty { ancestorFilters = AncestorFilter.ancestors(of: nodes) }
+        let ancestorFilters = self.ancestorFilters
         for position in sources.indices {
             let sheet = sources[position].sheet
             let offset = sources[position].orderOffset
             if !sheet.universalRules.isEmpty {
-                Self.consider(sheet.universalRules, sheet, offset, position, index, nodes, &matched, &budget, &exhausted, &lost)
+                Self.consider(sheet.universalRules, sheet, offset, position, index, nodes, &matched, ancestorFilters, &budget, &exhausted, &lost)
             }
             if tag != .other {
                 if !sheet.rulesByElementTag[tag.index].isEmpty {
-                    Self.consider(sheet.rulesByElementTag[tag.index], sheet, offset, position, index, nodes, &matched, &budget, &exhausted, &lost)
+                    Self.consider(sheet.rulesByElementTag[tag.index], sheet, offset, position, index, nodes, &matched, ancestorFilters, &budget, &exhausted, &lost)
                 }
             } else if !sheet.rulesByOtherTag.isEmpty, let rules = sheet.rulesByOtherTag[nodes[index].name] {
-                Self.consider(rules, sheet, offset, position, index, nodes, &matched, &budget, &exhausted, &lost)
+                Self.consider(rules, sheet, offset, position, index, nodes, &matched, ancestorFilters, &budget, &exhausted, &lost)
             }
             if let id, !sheet.rulesByID.isEmpty, let rules = sheet.rulesByID[id] {
-                Self.consider(rules, sheet, offset, position, index, nodes, &matched, &budget, &exhausted, &lost)
+                Self.consider(rules, sheet, offset, position, index, nodes, &matched, ancestorFilters, &budget, &exhausted, &lost)
             }
             if let classes, !sheet.rulesByClass.isEmpty {
                 ClassList.forEach(classes) {
                     if let rules = sheet.rulesByClass[$0] {
-                        Self.consider(rules, sheet, offset, position, index, nodes, &matched, &budget, &exhausted, &lost)
+                        Self.consider(rules, sheet, offset, position, index, nodes, &matched, ancestorFilters, &budget, &exhausted, &lost)
                     }
                 }
             }
@@ -278,6 +282,7 @@ final class StyleResolver {
 
     private static func consider(_ rules: [Int32], _ sheet: ParsedStylesheet, _ offset: Int, _ position: Int, _ element: Int,
                                  _ nodes: UnsafeBufferPointer<HTMLDocument.Node>, _ matched: inout [(key: Int, source: Int, rule: Int)],
+                                 _ ancestorFilters: [UInt64],
                                  _ budget: inout Int, _ exhausted: inout Bool, _ lost: inout Bool) {
         // Through the buffer: copying a rule (selector, declarations, texts) for every
         // candidate of every element was a good part of the cascade's retain/release traffic.
@@ -285,6 +290,8 @@ final class StyleResolver {
             for ruleIndex in rules {
                 let index = Int(ruleIndex)
                 if exhausted && sheetRules[index].selector.compounds.count > 1 { lost = true; continue }
+                let required = sheetRules[index].selector.ancestorMask
+                if required != 0 && ancestorFilters[element] & required != required { continue }
                 guard sheetRules[index].selector.matches(element, in: nodes, budget: &budget, exhausted: &exhausted) else {
                     if exhausted { lost = true }
                     continue
