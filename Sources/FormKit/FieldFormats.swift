@@ -6,6 +6,64 @@ public enum FieldFormats {
     /// "Nom@Exemple.FR " → "Nom@exemple.fr". Deliberately simple (one @, a dot in the domain,
     /// no spaces): stricter rules reject real addresses, and the e-mail itself is the test.
     public static func email(_ text: String) -> String? {
+        // Nearly every address is visible ASCII: checked on bytes, the same rules cost a tenth
+        // of the Character-based walk (3 % of the gateway's CPU). Anything else goes the
+        // Character way.
+        switch asciiEmail(text) {
+        case .checked(let address): return address
+        case .notVisibleASCII: return characterEmail(text)
+        }
+    }
+
+    enum ASCIICheck: Equatable {
+        case checked(String?)
+        case notVisibleASCII
+    }
+
+    /// `characterEmail(text)` for text made only of visible ASCII (0x21–0x7E, where a byte is
+    /// a Character, a letter is A–Z or a–z and a number 0–9); `.notVisibleASCII` otherwise.
+    static func asciiEmail(_ text: String) -> ASCIICheck {
+        let bytes = Array(text.utf8)
+        guard bytes.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return .notVisibleASCII }
+        guard let at = bytes.firstIndex(of: UInt8(ascii: "@")), bytes.lastIndex(of: UInt8(ascii: "@")) == at,
+              at > 0, at <= 64, bytes.count <= 254 else { return .checked(nil) }
+        let local = bytes[..<at]
+        guard local.first != UInt8(ascii: "."), local.last != UInt8(ascii: ".") else { return .checked(nil) }
+        var previous: UInt8 = 0
+        for byte in local {
+            if byte == UInt8(ascii: "."), previous == UInt8(ascii: ".") { return .checked(nil) }
+            if "<>()[],;:\\\"".utf8.contains(byte) { return .checked(nil) }
+            previous = byte
+        }
+        var domain = Array(bytes[(at + 1)...])
+        var labels = 1, labelLength = 0, labelIsLetters = true
+        previous = UInt8(ascii: ".")
+        for index in domain.indices {
+            var byte = domain[index]
+            if byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") { byte += 0x20; domain[index] = byte }
+            switch byte {
+            case UInt8(ascii: "."):
+                // A label is not empty and neither starts nor ends with "-".
+                guard labelLength > 0, previous != UInt8(ascii: "-") else { return .checked(nil) }
+                labels += 1
+                labelLength = 0
+                labelIsLetters = true
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"):
+                if labelLength == 0 && byte == UInt8(ascii: "-") { return .checked(nil) }
+                if byte < UInt8(ascii: "a") { labelIsLetters = false }
+                labelLength += 1
+            default:
+                return .checked(nil)
+            }
+            previous = byte
+        }
+        // At least two labels; the last one (the top-level domain) of two letters or more.
+        guard labels >= 2, labelLength >= 2, labelIsLetters else { return .checked(nil) }
+        return .checked(String(decoding: local, as: UTF8.self) + "@" + String(decoding: domain, as: UTF8.self))
+    }
+
+    /// The rules on Characters, for any text.
+    static func characterEmail(_ text: String) -> String? {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[0].count <= 64, text.count <= 254 else { return nil }
         let local = parts[0], domain = parts[1].lowercased()
@@ -145,6 +203,32 @@ enum TextNormalizer {
     /// submission, and Foundation's `replacingOccurrences`/`trimmingCharacters` were 15 % of
     /// the gateway's CPU under load (Benchmarks/gateway-vs-php.sh --perf).
     static func clean(_ text: String) -> String {
+        // Most values need no change at all: a check that only reads is then cheaper than
+        // rebuilding the string scalar by scalar (the rebuild was 3 % of the gateway's CPU).
+        if isClean(text) { return text }
+        return rebuilt(text)
+    }
+
+    /// Whether `rebuilt(text)` would give `text` back: no control character (C0, DEL, C1),
+    /// no format character other than the zero-width joiner, no white space at either end.
+    static func isClean(_ text: String) -> Bool {
+        var ascii = true
+        for byte in text.utf8 {
+            if byte < 0x20 || byte == 0x7F { return false }
+            if byte >= 0x80 { ascii = false }
+        }
+        // Printable ASCII: the only white space is the space itself.
+        if ascii { return text.utf8.first != 0x20 && text.utf8.last != 0x20 }
+        for scalar in text.unicodeScalars where scalar.value >= 0x80 {
+            let category = scalar.properties.generalCategory
+            if category == .control || (category == .format && scalar.value != 0x200D) { return false }
+        }
+        guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last else { return true }
+        return !first.properties.isWhitespace && !last.properties.isWhitespace
+    }
+
+    /// The normalization itself, scalar by scalar (what `clean` does when `isClean` says no).
+    static func rebuilt(_ text: String) -> String {
         var scalars = String.UnicodeScalarView()
         var afterCarriageReturn = false
         for scalar in text.unicodeScalars {

@@ -51,6 +51,10 @@ enum RequestBody {
 
     static func parseURLEncoded(_ body: [UInt8], limits: GatewayLimits) -> Result<ReceivedForm, BodyProblem> {
         var form = ReceivedForm()
+        // Sized once for the fields present (bounded by the limit), not regrown field by field.
+        var separators = 0
+        for byte in body where byte == UInt8(ascii: "&") { separators += 1 }
+        form.values.reserveCapacity(min(separators + 1, limits.maximumFieldCount))
         for pair in body.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
             form.fieldCount += 1
             guard form.fieldCount <= limits.maximumFieldCount else { return .failure(.tooManyFields) }
@@ -66,7 +70,38 @@ enum RequestBody {
 
     /// `+` is a space; `%XX` a byte; the result must be UTF-8. A `%` not followed by two hex
     /// digits is kept as is, as browsers and the WHATWG parser do.
+    ///
+    /// Decoded into a temporary buffer (on the stack for short values) and validated from there:
+    /// no array is allocated and filled per name and per value (this runs for every field of
+    /// every submission). `percentDecodeReference` is the plain version the tests compare it with.
     static func percentDecode(_ bytes: ArraySlice<UInt8>) -> String? {
+        bytes.withUnsafeBufferPointer { input in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(input.count, 1)) { output in
+                var count = 0
+                var index = 0
+                while index < input.count {
+                    let byte = input[index]
+                    if byte == UInt8(ascii: "+") {
+                        output[count] = UInt8(ascii: " ")
+                    } else if byte == UInt8(ascii: "%"), index + 2 < input.count,
+                              let high = hexValue(input[index + 1]), let low = hexValue(input[index + 2]) {
+                        output[count] = high << 4 | low
+                        count += 1
+                        index += 3
+                        continue
+                    } else {
+                        output[count] = byte
+                    }
+                    count += 1
+                    index += 1
+                }
+                return String(validating: UnsafeBufferPointer(rebasing: output[..<count]), as: UTF8.self)
+            }
+        }
+    }
+
+    /// The straightforward decoder `percentDecode` must agree with (tests only).
+    static func percentDecodeReference(_ bytes: ArraySlice<UInt8>) -> String? {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var index = bytes.startIndex

@@ -276,6 +276,11 @@ enum JSONText {
 
     /// A JSON string literal (RFC 8259 escaping).
     static func quoted(_ text: String) -> String {
+        // Nothing to escape (references, form ids, dates, tracking keys: every outbox row of
+        // every submission): the text between quotes, without a walk over its scalars.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            return "\"" + text + "\""
+        }
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

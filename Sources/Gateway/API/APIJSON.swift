@@ -82,8 +82,10 @@ indirect enum APIJSON: Equatable, Sendable {
         }
     }
 
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
     static func writeString(_ text: String, into out: inout [UInt8]) {
-        let hex = Array("0123456789abcdef".utf8)
+        let hex = hexDigits  // a constant, not an array built at every string written
         out.append(UInt8(ascii: "\""))
         for byte in text.utf8 {
             switch byte {

@@ -39,7 +39,9 @@ public enum CGIAdapter {
 
         let scheme = isHTTPS(environment) ? "https" : "http"
         var fields = HTTPFields()
-        for key in environment.keys.sorted() where key.hasPrefix("HTTP_") {
+        // Only the HTTP_ variables are sorted (a handful), not the whole environment: same
+        // order of fields, less work per request.
+        for key in environment.keys.filter({ $0.hasPrefix("HTTP_") }).sorted() {
             // The host is the authority; the body's type and length come from the CGI variables.
             if key == "HTTP_HOST" || key == "HTTP_CONTENT_TYPE" || key == "HTTP_CONTENT_LENGTH" { continue }
             guard let name = fieldName(forVariable: key), let value = environment[key], isSafeFieldValue(value) else {
@@ -142,6 +144,31 @@ public enum CGIAdapter {
 
     /// `HTTP_X_FORWARDED_FOR` → `X-Forwarded-For`; nil when the result is not a valid field name.
     static func fieldName(forVariable variable: String) -> HTTPField.Name? {
+        // Variable names are ASCII in practice: cased on bytes, as `fieldNameReference` does
+        // on Characters (which split, upper-case and join strings for every header).
+        let utf8 = variable.utf8
+        if utf8.count > 5, utf8.allSatisfy({ $0 < 0x80 }) {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(utf8.count - 5)
+            var startOfWord = true
+            for byte in utf8.dropFirst(5) {
+                if byte == UInt8(ascii: "_") {
+                    bytes.append(UInt8(ascii: "-"))
+                    startOfWord = true
+                    continue
+                }
+                let isUpper = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")
+                let isLower = byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")
+                bytes.append(startOfWord ? (isLower ? byte - 0x20 : byte) : (isUpper ? byte + 0x20 : byte))
+                startOfWord = false
+            }
+            return HTTPField.Name(String(decoding: bytes, as: UTF8.self))
+        }
+        return fieldNameReference(forVariable: variable)
+    }
+
+    /// The Character-based mapping `fieldName(forVariable:)` must agree with (any text).
+    static func fieldNameReference(forVariable variable: String) -> HTTPField.Name? {
         let raw = variable.dropFirst("HTTP_".count)
         guard !raw.isEmpty else { return nil }
         let name = raw.split(separator: "_", omittingEmptySubsequences: false)

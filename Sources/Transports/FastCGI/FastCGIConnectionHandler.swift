@@ -165,14 +165,13 @@ final class FastCGIConnectionHandler: ChannelInboundHandler {
     }
 
     private func endOfParameters(context: ChannelHandlerContext, request: ActiveRequest, parameters: ByteBuffer) {
-        let pairs: [(name: String, value: String)]
+        let environment: [String: String]
         do {
-            pairs = try FastCGINameValuePairs.decode(parameters)
+            environment = try FastCGINameValuePairs.decodeEnvironment(parameters)
         } catch {
             refuse(context: context, request: request, reason: .malformed, requestComplete: false)
             return
         }
-        let environment = Dictionary(pairs.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last })
         // A declared length over the limit is refused before a byte of the body is read.
         var expected = 0
         switch CGIAdapter.contentLength(in: environment, limits: limits) {

@@ -178,6 +178,24 @@ enum FastCGINameValuePairs {
         return pairs
     }
 
+    /// `decode` straight into the CGI environment (a later pair of the same name wins), without
+    /// the array of pairs in between: this runs for every request.
+    static func decodeEnvironment(_ buffer: ByteBuffer) throws -> [String: String] {
+        var buffer = buffer
+        var environment: [String: String] = [:]
+        environment.reserveCapacity(32)  // nginx's fastcgi_params pass about 20 to 30
+        while buffer.readableBytes > 0 {
+            let nameLength = try readLength(&buffer)
+            let valueLength = try readLength(&buffer)
+            guard nameLength <= buffer.readableBytes, valueLength <= buffer.readableBytes - nameLength else {
+                throw FastCGIProtocolError.truncatedNameValuePair
+            }
+            let name = buffer.readString(length: nameLength) ?? ""
+            environment[name] = buffer.readString(length: valueLength) ?? ""
+        }
+        return environment
+    }
+
     private static func readLength(_ buffer: inout ByteBuffer) throws -> Int {
         guard let first = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self) else {
             throw FastCGIProtocolError.truncatedNameValuePair
