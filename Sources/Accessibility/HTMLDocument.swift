@@ -353,17 +353,17 @@ final class TreeBuilder {
     /// libxml2 calls `startDocument` unless it gave up before reading anything.
     fileprivate var started = false
 
-    /// What libxml2's tree would hold as the last child of an open element, as far as the
-    /// whitespace and text-joining decisions need it.
+    /// The kind of the last child libxml2's tree would hold in an open element (comments
+    /// aside): what decides whether new text is joined to it, and a CDATA section's line.
     fileprivate enum LastChild {
         case none
-        /// A text node (arena index): the next text is appended to it.
-        case text(Int)
-        /// A CDATA section (the content of `<script>`/`<style>`): never joined.
-        case cdata(Int)
-        case element(Int)
-        /// A processing instruction (`<?php … ?>`): not in the arena, but a child with a name.
-        case instruction(String)
+        /// A text node: the next text is appended to it.
+        case text
+        /// A CDATA section (the content of `<script>`/`<style>`): the next piece is appended.
+        case cdata
+        case element
+        /// A processing instruction (`<?php … ?>`): not in the arena, but a child all the same.
+        case instruction
     }
     fileprivate struct OpenElement {
         var index: Int
@@ -443,7 +443,7 @@ final class TreeBuilder {
                                  line: line, depth: open.count, parent: open.last?.index ?? -1,
                                  firstChild: -1, nextSibling: -1))
         if !open.isEmpty {
-            open[open.count - 1].last = .element(index)
+            open[open.count - 1].last = .element
             open[open.count - 1].commentSince = false
             open[open.count - 1].lastLine = line
         }
@@ -462,8 +462,8 @@ final class TreeBuilder {
             pending.append(contentsOf: UnsafeBufferPointer(start: bytes, count: count))
             return
         }
-        let index = startText(bytes, count, line: line, parent: current.index)
-        open[open.count - 1].last = .text(index)
+        startText(bytes, count, line: line, parent: current.index)
+        open[open.count - 1].last = .text
         open[open.count - 1].commentSince = false
         open[open.count - 1].lastLine = line
     }
@@ -483,8 +483,8 @@ final class TreeBuilder {
         case .text, .element, .instruction: line = current.lastLine
         case .none, .cdata: line = nodes[current.index].line
         }
-        let index = startText(bytes, count, line: line, parent: current.index)
-        open[open.count - 1].last = .cdata(index)
+        startText(bytes, count, line: line, parent: current.index)
+        open[open.count - 1].last = .cdata
         open[open.count - 1].commentSince = false
     }
 
@@ -493,14 +493,13 @@ final class TreeBuilder {
     private var pending: [UInt8] = []
     private var pendingNode = -1
 
-    private func startText(_ bytes: UnsafePointer<xmlChar>, _ count: Int, line: Int, parent: Int) -> Int {
+    private func startText(_ bytes: UnsafePointer<xmlChar>, _ count: Int, line: Int, parent: Int) {
         finishText()
         let index = nodes.count
         append(HTMLDocument.Node(kind: .text, tag: .other, flags: [], name: "#text", attributes: [], text: "",
                                  line: line, depth: open.count, parent: parent, firstChild: -1, nextSibling: -1))
         pending.append(contentsOf: UnsafeBufferPointer(start: bytes, count: count))
         pendingNode = index
-        return index
     }
 
     /// Decodes the pending text into its node; called before any other event changes the tree.
@@ -518,10 +517,10 @@ final class TreeBuilder {
         open[open.count - 1].lastLine = line
     }
 
-    fileprivate func instruction(_ target: UnsafePointer<xmlChar>?, line: Int) {
+    fileprivate func instruction(line: Int) {
         guard !open.isEmpty else { return }
         finishText()
-        open[open.count - 1].last = .instruction(target.map { String(cString: $0) } ?? "")
+        open[open.count - 1].last = .instruction
         open[open.count - 1].commentSince = false
         open[open.count - 1].lastLine = line
     }
@@ -590,9 +589,9 @@ private let saxComment: commentSAXFunc = { context, _ in
     owner.comment(line: currentLine(parser))
 }
 
-private let saxInstruction: processingInstructionSAXFunc = { context, target, _ in
+private let saxInstruction: processingInstructionSAXFunc = { context, _, _ in
     guard let (owner, parser) = builder(context) else { return }
-    owner.instruction(target, line: currentLine(parser))
+    owner.instruction(line: currentLine(parser))
 }
 
 extension Unicode.Scalar {

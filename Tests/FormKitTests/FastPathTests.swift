@@ -5,20 +5,8 @@ import Testing
 /// The byte-level fast paths of the validator give exactly what the Character-based rules
 /// they stand in for give, on ordinary, malformed and hostile text.
 @Suite struct FormKitFastPathTests {
-    /// SplitMix64: the same "random" strings at every run.
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static func randomStrings(from pieces: [String], count: Int, maximumLength: Int, seed: UInt64) -> [String] {
-        var generator = Seeded(state: seed)
+        var generator = SplitMix(seed: seed)
         return (0..<count).map { _ in
             let length = Int.random(in: 0...maximumLength, using: &generator)
             return (0..<length).map { _ in pieces.randomElement(using: &generator)! }.joined()
@@ -59,7 +47,7 @@ import Testing
         let locals = Self.randomStrings(from: ["a", "B", "0", ".", "-", "_", "+", "a", "b", "é", " ", "\"", ","], count: 20_000, maximumLength: 5, seed: 12)
         let domains = Self.randomStrings(from: ["a", "B", "fr", "Org", "0", "a", "b", ".", "-", "é", "_", " "], count: 20_000, maximumLength: 4, seed: 13)
         let endings = [".fr", ".org", ".FR", ".Org", ".f", ".fr.", "..fr", ".f-r", ".fr-", "", ".é", ".x.fr", ".f1"]
-        var generator = Seeded(state: 14)
+        var generator = SplitMix(seed: 14)
         let nearValid = zip(locals, domains).map { $0 + "@" + $1 + endings.randomElement(using: &generator)! }
         var accepted = 0
         for text in fixed + Self.randomStrings(from: pieces, count: 20_000, maximumLength: 10, seed: 11) + nearValid {

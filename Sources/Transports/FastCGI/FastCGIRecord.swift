@@ -163,27 +163,22 @@ struct FastCGIRecordEncoder: MessageToByteEncoder {
 /// what is left before anything is read.
 enum FastCGINameValuePairs {
     static func decode(_ buffer: ByteBuffer) throws -> [(name: String, value: String)] {
-        var buffer = buffer
         var pairs: [(name: String, value: String)] = []
-        while buffer.readableBytes > 0 {
-            let nameLength = try readLength(&buffer)
-            let valueLength = try readLength(&buffer)
-            guard nameLength <= buffer.readableBytes, valueLength <= buffer.readableBytes - nameLength else {
-                throw FastCGIProtocolError.truncatedNameValuePair
-            }
-            let name = buffer.readString(length: nameLength) ?? ""
-            let value = buffer.readString(length: valueLength) ?? ""
-            pairs.append((name, value))
-        }
+        try forEachPair(in: buffer) { pairs.append(($0, $1)) }
         return pairs
     }
 
     /// `decode` straight into the CGI environment (a later pair of the same name wins), without
     /// the array of pairs in between: this runs for every request.
     static func decodeEnvironment(_ buffer: ByteBuffer) throws -> [String: String] {
-        var buffer = buffer
         var environment: [String: String] = [:]
         environment.reserveCapacity(32)  // nginx's fastcgi_params pass about 20 to 30
+        try forEachPair(in: buffer) { environment[$0] = $1 }
+        return environment
+    }
+
+    private static func forEachPair(in buffer: ByteBuffer, _ body: (String, String) -> Void) throws {
+        var buffer = buffer
         while buffer.readableBytes > 0 {
             let nameLength = try readLength(&buffer)
             let valueLength = try readLength(&buffer)
@@ -191,9 +186,8 @@ enum FastCGINameValuePairs {
                 throw FastCGIProtocolError.truncatedNameValuePair
             }
             let name = buffer.readString(length: nameLength) ?? ""
-            environment[name] = buffer.readString(length: valueLength) ?? ""
+            body(name, buffer.readString(length: valueLength) ?? "")
         }
-        return environment
     }
 
     private static func readLength(_ buffer: inout ByteBuffer) throws -> Int {
