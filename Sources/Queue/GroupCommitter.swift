@@ -16,13 +16,15 @@ actor GroupCommitter {
     static let maximumBatchBytes = 64 << 20
 
     private let store: Store
+    private let checkpointer: BackgroundCheckpointer?
     private let maximumBatchSize: Int
     private var pending: [Pending] = []
     private var draining = false
 
-    init(store: Store, maximumBatchSize: Int) {
+    init(store: Store, maximumBatchSize: Int, checkpointer: BackgroundCheckpointer? = nil) {
         self.store = store
         self.maximumBatchSize = maximumBatchSize
+        self.checkpointer = checkpointer
     }
 
     func submit(_ submission: NewSubmission) async -> Result<StoredReceipt, QueueError> {
@@ -42,6 +44,11 @@ actor GroupCommitter {
             assert(results.count == batch.count, "one result per submission")
             for (item, result) in zip(batch, results) {
                 item.continuation.resume(returning: result)
+            }
+            // After the answers: the batch's citizens do not wait for it, the next batch does
+            // (a few frames' copy, once per pass of the checkpointer at most).
+            if checkpointer?.takeFinishRequest() == true {
+                await store.finishCheckpoint()
             }
         }
         draining = false

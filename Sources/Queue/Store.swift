@@ -70,6 +70,13 @@ final class Store: Sendable {
         }
     }
 
+    /// A PASSIVE checkpoint on the writer connection, between two transactions: it copies what
+    /// the background checkpointer could not (`BackgroundCheckpointer.takeFinishRequest`). A
+    /// failure changes nothing (the log keeps its frames for a later pass).
+    func finishCheckpoint() async {
+        _ = try? await pool.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+    }
+
     /// One IMMEDIATE transaction (it takes the write lock at BEGIN, waiting with the busy
     /// timeout, so it can never fail half-way on a lock upgrade).
     static func transaction(_ db: Database, _ items: [NewSubmission], keys: [NewKey], referenceSeed: UInt64?) throws -> [StoredReceipt] {

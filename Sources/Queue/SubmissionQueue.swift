@@ -60,10 +60,15 @@ public final class SubmissionQueue: Sendable {
         } catch {
             throw QueueError(error, path: path)
         }
-        committer = GroupCommitter(store: store, maximumBatchSize: max(1, maximumBatchSize))
         if checkpointsInBackground {
             do {
-                try store.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
+                try store.pool.writeWithoutTransaction { db in
+                    try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+                    // After a burst that a long read kept from being copied, the log file
+                    // is cut back to this size when it starts over (SQLite rewrites it
+                    // from its start otherwise, keeping its largest size on disk).
+                    try db.execute(sql: "PRAGMA journal_size_limit = \(Self.journalSizeLimit)")
+                }
                 checkpointer = try BackgroundCheckpointer(path: path, transactions: store.transactions)
             } catch {
                 throw QueueError(error, path: path)
@@ -71,7 +76,11 @@ public final class SubmissionQueue: Sendable {
         } else {
             checkpointer = nil
         }
+        committer = GroupCommitter(store: store, maximumBatchSize: max(1, maximumBatchSize), checkpointer: checkpointer)
     }
+
+    /// Bytes of write-ahead log kept on disk once it starts over (long-lived gateways).
+    static let journalSizeLimit = 128 << 20
 
     deinit { checkpointer?.stop() }
 

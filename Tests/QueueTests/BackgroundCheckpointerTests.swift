@@ -61,6 +61,45 @@ import Testing
         #expect(checkpointer.passes.current >= 40)
     }
 
+    /// Passes that run while the writer keeps committing never copy the whole log by
+    /// themselves; the writer's finishing checkpoint makes it start over. Without it the log
+    /// held every one of these submissions (over 100 MB).
+    @Test func theLogStartsOverUnderAContinuousStream() async throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path()
+        let queue = try SubmissionQueue(path: path, checkpointsInBackground: true)
+        let checkpointer = try #require(queue.checkpointer)
+        let watching = Task.detached {
+            var largest = 0
+            while !Task.isCancelled {
+                largest = max(largest, Self.walBytes(path))
+                try? await Task.sleep(for: .milliseconds(5))
+            }
+            return largest
+        }
+        // 16 writers at once for 3,000 submissions of five pages or more each, while the
+        // checkpointer's own thread runs its passes.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for writer in 0..<16 {
+                group.addTask {
+                    for number in stride(from: writer, to: 3_000, by: 16) {
+                        let attachment = NewAttachment(fieldID: "piece", filename: "scan.pdf", contentType: "application/pdf",
+                                                       bytes: [UInt8](repeating: UInt8(number % 251), count: 16_384))
+                        _ = try await queue.submit(Sample.submission(number, attachments: [attachment]))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        watching.cancel()
+        let largest = await watching.value
+        #expect(try queue.count() == 3_000)
+        #expect(largest > 0)
+        #expect(largest < 40 << 20, "largest WAL: \(largest) bytes")
+        #expect(checkpointer.passes.current > 0)
+        #expect(try queue.integrityReport().isEmpty)
+    }
+
     /// A pass that finds nothing new does not touch the database; a CGI-style queue (the
     /// default) has no checkpointer and keeps SQLite's automatic checkpoints.
     @Test func nothingNewNothingDoneAndCGIKeepsSQLiteDefaults() async throws {
