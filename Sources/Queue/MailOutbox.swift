@@ -15,19 +15,20 @@ import GuichetModel
 enum MailOutbox {
     static let kind = "mail"
 
-    static func queueRegistration(_ db: Database, reference: String, trackingKey: String, receivedAt: String,
-                                  milliseconds: Int64) throws {
+    static func queueRegistration(_ db: Database, submissionID: Int64, reference: String, trackingKey: String,
+                                  receivedAt: String, milliseconds: Int64) throws {
         let body = "{\"cle\":" + JSONText.quoted(trackingKey) + ",\"modele\":\"accuse-enregistrement\"}"
         try db.cachedStatement(sql: """
-            INSERT INTO outbox (kind, reference, body, next_attempt_at, created_at) VALUES ('mail', ?, ?, ?, ?)
-            """).execute(arguments: [reference, body, milliseconds, receivedAt])
+            INSERT INTO outbox (kind, submission_id, reference, body, next_attempt_at, created_at)
+            VALUES ('mail', ?, ?, ?, ?, ?)
+            """).execute(arguments: [submissionID, reference, body, milliseconds, receivedAt])
     }
 
     /// One message per event, when the request has an address and is not purged.
     static func queueEvent(_ db: Database, submissionID: Int64, reference: String, eventID: Int64, at stamp: String) throws {
         try db.execute(sql: """
-            INSERT INTO outbox (kind, reference, body, next_attempt_at, created_at)
-            SELECT 'mail', reference, ?, ?, ? FROM submissions
+            INSERT INTO outbox (kind, submission_id, reference, body, next_attempt_at, created_at)
+            SELECT 'mail', id, reference, ?, ?, ? FROM submissions
             WHERE id = ? AND notify_email IS NOT NULL AND purged_at IS NULL
             """, arguments: ["{\"evenement\":\(eventID),\"modele\":\"evenement\"}",
                              Timestamp.milliseconds(stamp) ?? Timestamp.milliseconds(Date()), stamp, submissionID])
@@ -113,7 +114,7 @@ extension SubmissionQueue {
         try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT body, attempts, next_attempt_at, delivered_at, last_error FROM outbox
-                WHERE reference = ? AND kind = 'mail' ORDER BY id
+                WHERE submission_id = (SELECT id FROM submissions WHERE reference = ?) AND kind = 'mail' ORDER BY id
                 """, arguments: [reference]).map { row in
                 let state: MailNotice.State
                 if let delivered = Timestamp.date(row["delivered_at"] as String?) {

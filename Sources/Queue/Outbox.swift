@@ -65,8 +65,8 @@ public enum OutboxPolicy {
 enum Outbox {
     /// Inserts one "new submission" notice per active token with a webhook URL whose services
     /// include the submission's. Runs inside the submission's own transaction.
-    static func announce(_ db: Database, reference: String, submission: NewSubmission, receivedAt: String,
-                         milliseconds: Int64) throws {
+    static func announce(_ db: Database, submissionID: Int64, reference: String, submission: NewSubmission,
+                         receivedAt: String, milliseconds: Int64) throws {
         // Written by hand, keys in sorted order as `JSONText.object` gives them: this runs for
         // every submission, and JSONSerialization was 18 % of the gateway's CPU under load
         // (Benchmarks/gateway-vs-php.sh --perf).
@@ -75,11 +75,12 @@ enum Outbox {
             + ",\"recue_le\":" + JSONText.quoted(receivedAt) + ",\"reference\":" + JSONText.quoted(reference)
             + ",\"service\":" + JSONText.quoted(submission.serviceID) + "}"
         try db.cachedStatement(sql: """
-            INSERT INTO outbox (kind, token_id, reference, body, next_attempt_at, created_at)
-            SELECT 'webhook', t.id, ?, CAST(? AS TEXT), ?, ? FROM tokens AS t
+            INSERT INTO outbox (kind, token_id, submission_id, reference, body, next_attempt_at, created_at)
+            SELECT 'webhook', t.id, ?, ?, CAST(? AS TEXT), ?, ? FROM tokens AS t
             WHERE t.revoked_at IS NULL AND t.webhook_url IS NOT NULL
               AND EXISTS (SELECT 1 FROM json_each(t.services) WHERE json_each.value = CAST(? AS TEXT))
-            """).execute(arguments: [reference, Store.text(body), milliseconds, receivedAt, Store.text(submission.serviceID)])
+            """).execute(arguments: [submissionID, reference, Store.text(body), milliseconds, receivedAt,
+                                     Store.text(submission.serviceID)])
     }
 }
 

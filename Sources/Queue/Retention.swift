@@ -60,7 +60,7 @@ extension SubmissionQueue {
                 guard !dryRun else { continue }
                 try db.execute(sql: "DELETE FROM attachments WHERE submission_id = ?", arguments: [id])
                 try db.execute(sql: "UPDATE events SET message = NULL, data = NULL WHERE submission_id = ?", arguments: [id])
-                try db.execute(sql: "UPDATE outbox SET body = '{}', next_attempt_at = NULL WHERE reference = ?", arguments: [reference])
+                try db.execute(sql: "UPDATE outbox SET body = '{}', next_attempt_at = NULL WHERE submission_id = ?", arguments: [id])
                 try db.execute(sql: "UPDATE submissions SET payload = '{}', notify_email = NULL, purged_at = ?, lease_until = NULL, lease_token_id = NULL WHERE id = ?",
                                arguments: [stamp, id])
                 try Self.insertAudit(db, tokenID: nil, action: "purge", reference: reference, outcome: "ok", at: stamp)

@@ -152,10 +152,11 @@ final class Store: Sendable {
             .execute(arguments: [submissionID, receivedAt])
 
         // The "new submission" notices of the webhooks, committed with the submission itself.
-        try Outbox.announce(db, reference: reference, submission: item, receivedAt: receivedAt, milliseconds: milliseconds)
+        try Outbox.announce(db, submissionID: submissionID, reference: reference, submission: item,
+                            receivedAt: receivedAt, milliseconds: milliseconds)
         // The citizen's *accusé d'enregistrement* by e-mail, committed with the submission too.
         if item.notifyEmail != nil {
-            try MailOutbox.queueRegistration(db, reference: reference, trackingKey: trackingKey,
+            try MailOutbox.queueRegistration(db, submissionID: submissionID, reference: reference, trackingKey: trackingKey,
                                              receivedAt: receivedAt, milliseconds: milliseconds)
         }
 

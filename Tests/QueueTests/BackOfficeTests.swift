@@ -460,7 +460,7 @@ import Testing
             }
         }
         let queue = try SubmissionQueue(path: path)
-        #expect(try queue.strings("SELECT identifier FROM grdb_migrations ORDER BY identifier") == ["v1", "v2", "v3", "v4"])
+        #expect(try queue.strings("SELECT identifier FROM grdb_migrations ORDER BY identifier") == ["v1", "v2", "v3", "v4", "v5"])
         let token = try queue.createToken(name: "ec", services: ["etat-civil"]).token
         #expect(try queue.pull(token: token).map(\.payloadJSON) == [Self.submission(1).payloadJSON])
         #expect(try queue.integrityReport() == [])

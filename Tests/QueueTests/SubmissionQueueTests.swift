@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import GuichetModel
 @testable import Queue
 import Testing
@@ -70,13 +71,42 @@ import Testing
         var references: [String] = []
         for round in 0..<3 {
             let queue = try SubmissionQueue(path: folder.path())
-            #expect(try queue.strings("SELECT identifier FROM grdb_migrations ORDER BY identifier") == ["v1", "v2", "v3", "v4"])
+            #expect(try queue.strings("SELECT identifier FROM grdb_migrations ORDER BY identifier") == ["v1", "v2", "v3", "v4", "v5"])
             #expect(try queue.count() == round)
             references.append(try await queue.submit(Sample.submission(round)).reference)
         }
         let queue = try SubmissionQueue(path: folder.path())
         #expect(try queue.count() == 3)
         #expect(try references.allSatisfy { try queue.find(reference: $0) != nil })
+        #expect(try queue.integrityReport() == [])
+    }
+
+    /// A queue written before v5 (outbox rows found by their reference) gets each row's request
+    /// id, and its e-mails are still found and purged with their request.
+    @Test func v5GivesOutboxRowsTheirRequest() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path()
+        do {
+            let pool = try DatabasePool(path: path)
+            try Schema.migrator.migrate(pool, upTo: "v4")
+            try pool.write { db in
+                try db.execute(sql: """
+                    INSERT INTO submissions (id, reference, form_id, form_digest, service_id, channel, received_at, payload,
+                                             key_hash, notify_email)
+                    VALUES (7, 'ABC-DEF-GHJ', 'contact', 'x', 'accueil', 'web', '2026-11-20T09:05:03.042Z', '{}', zeroblob(32),
+                            'elise@example.org');
+                    INSERT INTO events (submission_id, kind, at) VALUES (7, 'depot', '2026-11-20T09:05:03.042Z');
+                    INSERT INTO outbox (kind, reference, body, next_attempt_at, created_at)
+                    VALUES ('mail', 'ABC-DEF-GHJ', '{"modele":"accuse-enregistrement"}', 1, '2026-11-20T09:05:03.042Z'),
+                           ('webhook', NULL, '{}', 1, '2026-11-20T09:05:03.042Z');
+                    """)
+            }
+        }
+        let queue = try SubmissionQueue(path: path)
+        #expect(try queue.strings("SELECT COALESCE(submission_id, 'NULL') FROM outbox ORDER BY id") == ["7", "NULL"])
+        #expect(try queue.strings("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outbox' ORDER BY name")
+                == ["outbox_due", "outbox_submission"])
+        #expect(try queue.mailNotices(reference: "ABC-DEF-GHJ").count == 1)
         #expect(try queue.integrityReport() == [])
     }
 
