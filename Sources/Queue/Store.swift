@@ -33,18 +33,12 @@ final class Store: Sendable {
     /// Stores `items` in one transaction. If that fails because of one item (a constraint),
     /// stores them one transaction each, so a bad item cannot cost the others their receipt.
     /// If it fails because of the database (busy, disk full, I/O), every item gets the error.
-    /// Synchronous: called from the group committer's own thread, it runs on the calling thread
-    /// (GRDB executes a synchronous write there when its writer is free), with no hop to
-    /// another thread and back for each batch.
-    ///
-    /// - Parameter keys: one tracking key per item; drawn here when nil. The group committer
-    ///   draws them in the submitting tasks, so the one writer does not spend its time on
-    ///   random bytes and SHA-256.
-    func commit(_ items: [NewSubmission], keys: [NewKey]? = nil) -> [Result<StoredReceipt, QueueError>] {
-        let keys = keys ?? items.map { _ in NewKey() }
-        precondition(keys.count == items.count, "one tracking key per submission")
+    func commit(_ items: [NewSubmission]) async -> [Result<StoredReceipt, QueueError>] {
+        // Drawn and hashed before taking the write lock: the one writer should spend its time
+        // on SQLite, not on random bytes and SHA-256.
+        let keys = items.map { _ in NewKey() }
         do {
-            let receipts = try pool.writeWithoutTransaction { [referenceSeed] db in
+            let receipts = try await pool.writeWithoutTransaction { [referenceSeed] db in
                 try Store.transaction(db, items, keys: keys, referenceSeed: referenceSeed)
             }
             transactions.add(1)
@@ -56,8 +50,8 @@ final class Store: Sendable {
             }
             var results: [Result<StoredReceipt, QueueError>] = []
             results.reserveCapacity(items.count)
-            for (item, key) in zip(items, keys) {
-                results += commit([item], keys: [key])
+            for item in items {
+                results += await commit([item])
             }
             return results
         }
@@ -79,8 +73,8 @@ final class Store: Sendable {
     /// A PASSIVE checkpoint on the writer connection, between two transactions: it copies what
     /// the background checkpointer could not (`BackgroundCheckpointer.takeFinishRequest`). A
     /// failure changes nothing (the log keeps its frames for a later pass).
-    func finishCheckpoint() {
-        _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+    func finishCheckpoint() async {
+        _ = try? await pool.writeWithoutTransaction { db in try db.checkpoint(.passive) }
     }
 
     /// One IMMEDIATE transaction (it takes the write lock at BEGIN, waiting with the busy

@@ -82,10 +82,7 @@ public final class SubmissionQueue: Sendable {
     /// Bytes of write-ahead log kept on disk once it starts over (long-lived gateways).
     static let journalSizeLimit = 128 << 20
 
-    deinit {
-        committer.stop()
-        checkpointer?.stop()
-    }
+    deinit { checkpointer?.stop() }
 
     /// Opens, sets up and migrates the pool. When several processes open a file that does not
     /// exist yet, `PRAGMA journal_mode = WAL` (run by GRDB) fails at once with "database is

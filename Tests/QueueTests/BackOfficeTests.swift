@@ -412,7 +412,7 @@ import Testing
         // one leaves none (its transaction rolled back).
         var bad = Self.submission(2)
         bad.retentionDays = 0
-        let results = queue.store.commit([Self.submission(3), bad, Self.submission(4, service: "ccas")])
+        let results = await queue.store.commit([Self.submission(3), bad, Self.submission(4, service: "ccas")])
         let references = results.compactMap { try? $0.get().reference }
         #expect(references.count == 2)
         #expect(try Set(queue.strings("SELECT reference FROM outbox")) == Set([stored.reference] + references))

@@ -224,7 +224,7 @@ import Testing
         alsoBad.formID = "" // CHECK (form_id <> '')
 
         // One batch, as the group committer would hand it over.
-        let results = queue.store.commit([Sample.submission(1), bad, Sample.submission(3), alsoBad])
+        let results = await queue.store.commit([Sample.submission(1), bad, Sample.submission(3), alsoBad])
         #expect(results.count == 4)
         let stored = try results.compactMap { result -> String? in
             guard case .success(let receipt) = result else { return nil }
