@@ -64,6 +64,8 @@ let package = Package(
         // MARK: - The gateway: queue, transport-free core, transports
         .target(name: "Queue", dependencies: [
             "GuichetModel", .product(name: "GRDB", package: "GRDB.swift"),
+            // SQLite's C API, for binding the inserts of each submission directly (DirectBinding.swift).
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // E-mail to citizens: MIME encoding, SMTP/sendmail transports, the outbox sender. The

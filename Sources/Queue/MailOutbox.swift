@@ -21,7 +21,8 @@ enum MailOutbox {
         try db.cachedStatement(sql: """
             INSERT INTO outbox (kind, submission_id, reference, body, next_attempt_at, created_at)
             VALUES ('mail', ?, ?, ?, ?, ?)
-            """).execute(arguments: [submissionID, reference, body, milliseconds, receivedAt])
+            """).executeDirect(db, .integer(submissionID), .text(reference), .text(body), .integer(milliseconds),
+                           .text(receivedAt))
     }
 
     /// One message per event, when the request has an address and is not purged.

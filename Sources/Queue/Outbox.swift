@@ -79,8 +79,8 @@ enum Outbox {
             SELECT 'webhook', t.id, ?, ?, CAST(? AS TEXT), ?, ? FROM tokens AS t
             WHERE t.revoked_at IS NULL AND t.webhook_url IS NOT NULL
               AND EXISTS (SELECT 1 FROM json_each(t.services) WHERE json_each.value = CAST(? AS TEXT))
-            """).execute(arguments: [submissionID, reference, Store.text(body), milliseconds, receivedAt,
-                                     Store.text(submission.serviceID)])
+            """).executeDirect(db, .integer(submissionID), .text(reference), .text(body), .integer(milliseconds),
+                           .text(receivedAt), .text(submission.serviceID))
     }
 }
 

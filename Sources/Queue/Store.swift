@@ -8,7 +8,9 @@ import GuichetModel
 /// Text columns are bound and read as bytes: GRDB binds a Swift `String` as a C string and
 /// reads one back with `String(cString:)`, so a NUL character would silently cut the text.
 /// `CAST(? AS TEXT)` with a blob argument, and `CAST(column AS BLOB)` when reading, keep every
-/// byte (see `text(_:)` and `string(_:_:)`).
+/// byte (see `text(_:)` and `string(_:_:)`). The inserts of each submission, on the group
+/// committer's serial path, bind with SQLite's C API instead (`Statement.executeDirect`), which
+/// binds text with its length and keeps every byte too.
 final class Store: Sendable {
     let pool: DatabasePool
     let path: String
@@ -121,11 +123,10 @@ final class Store: Sendable {
         var reference = ""
         for attempt in 1...referenceAttempts {
             reference = ReferenceCode.random(using: &generator)
-            try insertSubmission.execute(arguments: [
-                reference, text(item.formID), text(item.formDigest), text(item.serviceID),
-                item.channel.rawValue, receivedAt, text(item.payloadJSON),
-                key.storedHash, item.retentionDays, item.notifyEmail.map(text),
-            ])
+            try insertSubmission.executeDirect(
+                db, .text(reference), .text(item.formID), .text(item.formDigest), .text(item.serviceID),
+                .text(item.channel.rawValue), .text(receivedAt), .text(item.payloadJSON),
+                .blob(key.storedHash), .integer(item.retentionDays), .text(item.notifyEmail))
             if db.changesCount == 1 { break }
             if attempt == referenceAttempts {
                 throw QueueError.storage(detail: "aucune référence libre après \(referenceAttempts) tirages")
@@ -139,17 +140,15 @@ final class Store: Sendable {
                 VALUES (?, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), ?, ?, COALESCE(?, x''))
                 """)
             for attachment in item.attachments {
-                // An empty Data binds as NULL in GRDB: COALESCE makes it an empty blob.
-                try insertAttachment.execute(arguments: [
-                    submissionID, text(attachment.fieldID), text(attachment.filename),
-                    text(attachment.contentType), attachment.bytes.count,
-                    Bytes.sha256Hex(attachment.bytes), Data(attachment.bytes),
-                ])
+                try insertAttachment.executeDirect(
+                    db, .integer(submissionID), .text(attachment.fieldID), .text(attachment.filename),
+                    .text(attachment.contentType), .integer(Int64(attachment.bytes.count)),
+                    .text(Bytes.sha256Hex(attachment.bytes)), .bytes(attachment.bytes))
             }
         }
 
         try db.cachedStatement(sql: "INSERT INTO events (submission_id, kind, at) VALUES (?, 'depot', ?)")
-            .execute(arguments: [submissionID, receivedAt])
+            .executeDirect(db, .integer(submissionID), .text(receivedAt))
 
         // The "new submission" notices of the webhooks, committed with the submission itself.
         try Outbox.announce(db, submissionID: submissionID, reference: reference, submission: item,
