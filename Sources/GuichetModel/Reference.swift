@@ -3,12 +3,20 @@
 ///
 /// - Alphabet of 31 symbols (a prime): the digits 2–9 and the letters A–Z without I, L and O,
 ///   so 0/O and 1/I/L can never be confused (none of them exists).
-/// - 8 random symbols (31⁸ ≈ 8.5 × 10¹¹ references) and 1 check symbol: the weighted sum of
+/// - 8 value symbols (31⁸ ≈ 8.5 × 10¹¹ references) and 1 check symbol: the weighted sum of
 ///   the 8 values with weights 1…8, modulo 31. Because 31 is prime and every weight and every
 ///   difference of two adjacent weights is non-zero modulo 31, every single substitution and
 ///   every transposition of two adjacent symbols (the check symbol included) changes the
 ///   check: such a typo is always refused, never taken for another person's reference.
 /// - Canonical form: three groups of three symbols separated by dashes.
+/// - The queue makes each new reference from a sequence and a random part (`make(sequence:using:)`):
+///   the first 5 symbols count the requests, the next 3 are random. References then sort in
+///   the order the requests came, so the queue's index on them only grows at its end (a random
+///   reference wrote one page of that index per request, a third of what each grouped COMMIT
+///   wrote, and most of what the checkpoints copied); the random part keeps a neighbour's
+///   reference from being guessed (one chance in 29,791). The difference between two
+///   references tells how many requests came between them: the queue's volume, never anyone's
+///   request.
 public enum ReferenceCode {
     /// The 31 symbols, in value order.
     public static let alphabet: [Character] = Array(symbolsText)
@@ -22,7 +30,7 @@ public enum ReferenceCode {
     private static let symbolsText = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
     private static let symbols: [UInt8] = Array(symbolsText.utf8)
     private static let radix = 31
-    private static let randomCount = 8
+    private static let valueCount = 8
 
     /// ASCII code → value, or -1. Lowercase letters map to their uppercase value.
     private static let values: [Int8] = {
@@ -45,25 +53,65 @@ public enum ReferenceCode {
         }
     }
 
-    /// A new reference in canonical form. The caller passes `SystemRandomNumberGenerator` in
-    /// production and a seeded generator in tests.
+    /// A reference with 8 random symbols, in canonical form (the queue made its references so
+    /// until session 8; it now uses `make(sequence:using:)`). The caller passes
+    /// `SystemRandomNumberGenerator` in production and a seeded generator in tests.
     public static func random<G: RandomNumberGenerator>(using generator: inout G) -> String {
-        // One 64-bit draw for the eight symbols (31⁸ < 2⁴⁰), rejecting the few values above the
-        // largest multiple of 31⁸ so every reference stays equally likely: one call to the
-        // system's generator per reference instead of eight (it was 2 % of the gateway's CPU).
-        let space = (0..<randomCount).reduce(UInt64(1)) { product, _ in product * UInt64(radix) }
-        let limit = UInt64.max - UInt64.max % space
+        // One 64-bit draw for the eight symbols (31⁸ < 2⁴⁰): one call to the system's generator
+        // per reference instead of eight (it was 2 % of the gateway's CPU).
+        reference(value: uniform(below: power(valueCount), using: &generator))
+    }
+
+    /// Symbols of a reference made by `make(sequence:using:)` that count requests: 31⁵ =
+    /// 28,629,151 values, after which the count starts again from zero.
+    public static let sequenceSymbols = 5
+
+    /// Number of distinct sequence parts (31⁵).
+    public static let sequenceSpace = power(sequenceSymbols)
+
+    /// A reference whose first 5 symbols write `sequence` modulo 31⁵ in base 31 and whose next
+    /// 3 are drawn from `generator`, then the check symbol. References of growing sequences
+    /// sort (as text) in the same order, until the count starts again.
+    public static func make<G: RandomNumberGenerator>(sequence: UInt64, using generator: inout G) -> String {
+        let randomSpace = power(valueCount - sequenceSymbols)
+        return reference(value: (sequence % sequenceSpace) * randomSpace + uniform(below: randomSpace, using: &generator))
+    }
+
+    /// The value of the first 5 symbols of a valid reference (any form `normalize` accepts),
+    /// what `make(sequence:using:)` wrote there; nil if the reference is not valid.
+    public static func sequence(of reference: String) -> UInt64? {
+        guard let canonical = normalize(reference) else { return nil }
+        var value: UInt64 = 0
+        for byte in canonical.utf8.lazy.filter({ $0 != UInt8(ascii: "-") }).prefix(sequenceSymbols) {
+            value = value * UInt64(radix) + UInt64(values[Int(byte)])
+        }
+        return value
+    }
+
+    /// A uniform draw in 0..<bound, rejecting the few draws above the largest multiple of
+    /// `bound` so that every value stays equally likely.
+    private static func uniform<G: RandomNumberGenerator>(below bound: UInt64, using generator: inout G) -> UInt64 {
+        let limit = UInt64.max - UInt64.max % bound
         var draw = generator.next()
         while draw >= limit { draw = generator.next() }
-        var value = draw % space
-        var digits = [Int](repeating: 0, count: randomCount)
-        for index in stride(from: randomCount - 1, through: 0, by: -1) {
+        return draw % bound
+    }
+
+    /// The canonical reference of the 8 value symbols of `value` (< 31⁸) and their check.
+    private static func reference(value: UInt64) -> String {
+        var value = value
+        var digits = [Int](repeating: 0, count: valueCount)
+        for index in stride(from: valueCount - 1, through: 0, by: -1) {
             digits[index] = Int(value % UInt64(radix))
             value /= UInt64(radix)
         }
         digits.reserveCapacity(symbolCount)
         digits.append(checkValue(digits))
         return canonical(digits)
+    }
+
+    private static func power(_ exponent: Int) -> UInt64 {
+        (0..<exponent).reduce(UInt64(1)) { product, _ in product * UInt64(radix) }
     }
 
     /// The canonical form of what a person typed, or nil if it is not a valid reference.
@@ -86,7 +134,7 @@ public enum ReferenceCode {
             digits.append(Int(value))
         }
         guard digits.count == symbolCount,
-              checkValue(digits[0..<randomCount]) == digits[randomCount] else { return nil }
+              checkValue(digits[0..<valueCount]) == digits[valueCount] else { return nil }
         return canonical(digits)
     }
 

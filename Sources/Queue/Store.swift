@@ -20,8 +20,8 @@ final class Store: Sendable {
     /// Compared against when a reference is unknown, so that case costs the same as a wrong key.
     static let absentKeyHash = [UInt8](repeating: 0, count: 32)
 
-    /// Attempts at drawing a free reference before giving up (with 31⁸ references, the second
-    /// attempt is already a rarity).
+    /// Attempts at drawing a free reference before giving up (each draws a new random part of
+    /// 31³ values; a second attempt is already a rarity).
     static let referenceAttempts = 32
 
     init(pool: DatabasePool, path: String, referenceSeed: UInt64?) {
@@ -88,8 +88,11 @@ final class Store: Sendable {
         var generator = ReferenceRandom(seed: referenceSeed)
         try db.inTransaction(.immediate) {
             receipts.removeAll(keepingCapacity: true)
+            var position = try nextPosition(db, generator: &generator)
             for (item, key) in zip(items, keys) {
-                receipts.append(try insert(item, key: key, db, generator: &generator))
+                receipts.append(try insert(item, key: key, at: position, db, generator: &generator))
+                position.id += 1
+                position.sequence += 1
             }
             return .commit
         }
@@ -106,25 +109,54 @@ final class Store: Sendable {
         }
     }
 
-    private static func insert(_ item: NewSubmission, key: NewKey, _ db: Database, generator: inout ReferenceRandom) throws -> StoredReceipt {
+    /// The id and reference sequence of the next request (see `ReferenceCode.make`).
+    struct Position {
+        var id: Int64
+        var sequence: UInt64
+    }
+
+    /// Where the next request goes, read inside the write transaction (which holds the lock,
+    /// so no other process can take the same id). Requests are never deleted (the RGPD purge
+    /// erases their content and keeps the row), so ids only grow and the sequence needs no
+    /// state of its own: it follows the queue's first request, whose reference is never
+    /// changed: request `id` gets the first one's sequence part plus `id − first id`. The first
+    /// request of a new queue starts at a random point of the sequence, so that references do
+    /// not tell how many requests a queue has received; a queue whose references were all
+    /// random (before session 8) goes on from its first one's.
+    static func nextPosition(_ db: Database, generator: inout ReferenceRandom) throws -> Position {
+        let last = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(id) FROM submissions"))
+        guard let last,
+              let first = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, reference FROM submissions ORDER BY id LIMIT 1")),
+              let firstSequence = ReferenceCode.sequence(of: first["reference"]) else {
+            return Position(id: (last ?? 0) + 1, sequence: generator.next() % ReferenceCode.sequenceSpace)
+        }
+        let firstID: Int64 = first["id"]
+        let space = ReferenceCode.sequenceSpace
+        return Position(id: last + 1, sequence: (firstSequence + UInt64(last + 1 - firstID) % space) % space)
+    }
+
+    private static func insert(_ item: NewSubmission, key: NewKey, at position: Position, _ db: Database,
+                               generator: inout ReferenceRandom) throws -> StoredReceipt {
         let trackingKey = key.key
         let milliseconds = Timestamp.milliseconds(Date())
         let receivedAt = Timestamp.string(milliseconds: milliseconds)
 
         // ON CONFLICT DO NOTHING on the reference only: any other constraint still fails.
-        // The transaction holds the write lock, so a reference that went in is unique.
+        // The transaction holds the write lock, so a reference that went in is unique. A
+        // conflict needs an older reference with the same sequence part: one of the random
+        // references of a queue older than session 8, or one from 28.6 million requests ago.
         let insertSubmission = try db.cachedStatement(sql: """
             INSERT INTO submissions
-                (reference, form_id, form_digest, service_id, channel, received_at, payload, key_hash, retention_days,
+                (id, reference, form_id, form_digest, service_id, channel, received_at, payload, key_hash, retention_days,
                  notify_email)
-            VALUES (?, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), ?, ?, CAST(? AS TEXT), ?, ?, CAST(? AS TEXT))
+            VALUES (?, ?, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), ?, ?, CAST(? AS TEXT), ?, ?, CAST(? AS TEXT))
             ON CONFLICT (reference) DO NOTHING
             """)
         var reference = ""
         for attempt in 1...referenceAttempts {
-            reference = ReferenceCode.random(using: &generator)
+            reference = ReferenceCode.make(sequence: position.sequence, using: &generator)
             try insertSubmission.executeDirect(
-                db, .text(reference), .text(item.formID), .text(item.formDigest), .text(item.serviceID),
+                db, .integer(position.id), .text(reference), .text(item.formID), .text(item.formDigest), .text(item.serviceID),
                 .text(item.channel.rawValue), .text(receivedAt), .text(item.payloadJSON),
                 .blob(key.storedHash), .integer(item.retentionDays), .text(item.notifyEmail))
             if db.changesCount == 1 { break }
@@ -132,7 +164,7 @@ final class Store: Sendable {
                 throw QueueError.storage(detail: "aucune référence libre après \(referenceAttempts) tirages")
             }
         }
-        let submissionID = db.lastInsertedRowID
+        let submissionID = position.id
 
         if !item.attachments.isEmpty {
             let insertAttachment = try db.cachedStatement(sql: """

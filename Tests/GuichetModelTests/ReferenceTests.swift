@@ -137,4 +137,61 @@ private struct SeededGenerator: RandomNumberGenerator {
             #expect(!ReferenceCode.isValid(input))
         }
     }
+
+    // MARK: - References made from a sequence (the queue's, since session 8)
+
+    /// Pins the layout: the first 5 symbols write the sequence in base 31, the next 3 the
+    /// random part, then the check.
+    @Test func aSequenceIsWrittenInTheFirstFiveSymbols() throws {
+        var zeros = FixedGenerator(values: [0])
+        #expect(ReferenceCode.make(sequence: 0, using: &zeros) == "222-222-222")
+        #expect(ReferenceCode.make(sequence: 1, using: &zeros) == "222-232-227") // value 1 at position 5, check 5 × 1 = 5: "7"
+        #expect(ReferenceCode.make(sequence: 31, using: &zeros) == "222-322-226") // "10" in base 31, check 4 × 1 = 4: "6"
+        #expect(ReferenceCode.make(sequence: ReferenceCode.sequenceSpace, using: &zeros) == "222-222-222") // counts again
+        var last = FixedGenerator(values: [31 * 31 * 31 - 1])
+        let top = ReferenceCode.make(sequence: ReferenceCode.sequenceSpace - 1, using: &last)
+        #expect(top.hasPrefix("ZZZ-ZZZ-ZZ"))
+        #expect(ReferenceCode.sequence(of: top) == ReferenceCode.sequenceSpace - 1)
+        #expect(ReferenceCode.sequenceSpace == 28_629_151)
+    }
+
+    @Test func madeReferencesAreValidSortInOrderAndKeepTheirSequence() {
+        var generator = SeededGenerator(state: 8)
+        var previous = ""
+        for step in 0..<5_000 {
+            let sequence = UInt64(step) * 5_711 + 3
+            let reference = ReferenceCode.make(sequence: sequence, using: &generator)
+            #expect(ReferenceCode.normalize(reference) == reference)
+            #expect(ReferenceCode.sequence(of: reference) == sequence)
+            #expect(ReferenceCode.sequence(of: reference.lowercased().replacingOccurrences(of: "-", with: " ")) == sequence)
+            #expect(previous < reference, "\(previous) then \(reference)")
+            previous = reference
+        }
+        #expect(ReferenceCode.sequence(of: "7KM-4QX-29H") == nil) // wrong check symbol
+        #expect(ReferenceCode.sequence(of: "") == nil)
+    }
+
+    /// The random part: every value of each of its 3 positions is drawn evenly (31,000 draws,
+    /// 1,000 expected per symbol per position), and the sequence part never moves.
+    @Test func theRandomPartIsEvenlyDrawn() {
+        var generator = SeededGenerator(state: 9)
+        let drawn = (0..<31_000).map { _ in ReferenceCode.make(sequence: 123_456, using: &generator) }
+        for reference in drawn { #expect(reference.hasPrefix(String(drawn[0].prefix(6)))) }
+        for position in 5..<8 {
+            var counts: [Character: Int] = [:]
+            for reference in drawn { counts[symbols(reference)[position], default: 0] += 1 }
+            #expect(counts.count == 31, "position \(position)")
+            #expect(counts.values.allSatisfy { (800...1_200).contains($0) }, "position \(position): \(counts.values.sorted())")
+        }
+    }
+}
+
+/// Hands out the given values in turn.
+private struct FixedGenerator: RandomNumberGenerator {
+    var values: [UInt64]
+    var index = 0
+    mutating func next() -> UInt64 {
+        defer { index = (index + 1) % values.count }
+        return values[index]
+    }
 }

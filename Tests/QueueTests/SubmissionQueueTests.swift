@@ -254,20 +254,92 @@ import Testing
 
     @Test func referenceCollisionsAreDrawnAgainInTheSameTransaction() async throws {
         let folder = try TemporaryFolder()
-        // Every transaction restarts the same seeded generator: each new one first draws the
-        // references the earlier ones already took.
+        // Every transaction restarts the same seeded generator, so each one draws the same
+        // random parts: the test knows which reference each request will try first.
         let queue = try SubmissionQueue(path: folder.path(), maximumBatchSize: 256, referenceSeed: 7)
+        let first = try queue.submitNow(Sample.submission(0)).reference
+        let start = try #require(ReferenceCode.sequence(of: first))
+        func drawn(sequence: UInt64, attempt: Int) -> String {
+            var generator = ReferenceRandom(seed: 7)
+            var reference = ""
+            for _ in 1...attempt { reference = ReferenceCode.make(sequence: sequence, using: &generator) }
+            return reference
+        }
+        // Requests 2…6 are taken by rows whose references are the first draws of requests
+        // 7…11, as an older random reference could be.
+        let blockers = (Int64(2)...6).map { id in (id, drawn(sequence: start + UInt64(id + 5) - 1, attempt: 1)) }
+        try await queue.store.pool.write { db in
+            for (id, reference) in blockers {
+                try db.execute(sql: """
+                    INSERT INTO submissions (id, reference, form_id, form_digest, service_id, channel, received_at, payload, key_hash)
+                    VALUES (?, ?, 'contact', 'x', 'accueil', 'web', '2026-11-20T09:05:03.042Z', '{}', zeroblob(32))
+                    """, arguments: [id, reference])
+                try db.execute(sql: "INSERT INTO events (submission_id, kind, at) VALUES (?, 'depot', '2026-11-20T09:05:03.042Z')",
+                               arguments: [id])
+            }
+        }
         var references: [String] = []
-        for number in 0..<6 {
+        for number in 7..<11 {
             references.append(try queue.submitNow(Sample.submission(number)).reference)
         }
-        references.append(try await queue.submit(Sample.submission(6)).reference)
-        #expect(Set(references).count == 7)
-        // Transaction n got the n-th draw: it drew (and refused) the n - 1 taken ones first.
-        var generator = ReferenceRandom(seed: 7)
-        #expect(references == (0..<7).map { _ in ReferenceCode.random(using: &generator) })
-        #expect(try queue.count() == 7)
-        #expect(queue.committedTransactions == 7)
+        references.append(try await queue.submit(Sample.submission(11)).reference)
+        // Each drew its first reference, found it taken, and kept its second draw.
+        #expect(references == (7...11).map { drawn(sequence: start + UInt64($0) - 1, attempt: 2) })
+        #expect(Set(references + [first]).count == 6)
+        #expect(try queue.count() == 11)
+        #expect(queue.committedTransactions == 6)
+        #expect(try queue.integrityReport() == [])
+    }
+
+    @Test func referencesFollowTheOrderOfArrival() async throws {
+        let folder = try TemporaryFolder()
+        let queue = try SubmissionQueue(path: folder.path())
+        var references: [String] = []
+        for number in 0..<20 { references.append(try queue.submitNow(Sample.submission(number)).reference) }
+        // Grouped transactions too: one batch of 200 concurrent submissions.
+        let grouped = await withTaskGroup(of: String?.self) { group in
+            for number in 20..<220 { group.addTask { try? await queue.submit(Sample.submission(number)).reference } }
+            return await group.reduce(into: [String]()) { if let reference = $1 { $0.append(reference) } }
+        }
+        #expect(grouped.count == 200)
+        let stored = try queue.strings("SELECT reference FROM submissions ORDER BY id")
+        #expect(stored.count == 220)
+        #expect(Array(stored.prefix(20)) == references)
+        #expect(Set(stored) == Set(references + grouped))
+        // Sequence parts follow the ids, one apart (modulo 31⁵), from a random start.
+        let sequences = try stored.map { try #require(ReferenceCode.sequence(of: $0)) }
+        for (previous, next) in zip(sequences, sequences.dropFirst()) {
+            #expect(next == (previous + 1) % ReferenceCode.sequenceSpace)
+        }
+        // As text they sort in the order of arrival, except where the count starts again.
+        let wraps = zip(stored, stored.dropFirst()).filter { $0.0 >= $0.1 }.count
+        #expect(wraps == (sequences.first! + 219 >= ReferenceCode.sequenceSpace ? 1 : 0))
+        #expect(try queue.integrityReport() == [])
+    }
+
+    /// A queue older than session 8 holds random references: new ones go on from its first
+    /// request's sequence part, and the old ones are still found.
+    @Test func aQueueOfRandomReferencesGoesOnFromItsFirstRequest() throws {
+        let folder = try TemporaryFolder()
+        let queue = try SubmissionQueue(path: folder.path())
+        var generator = SystemRandomNumberGenerator()
+        let old = (0..<50).map { _ in ReferenceCode.random(using: &generator) }
+        try queue.store.pool.write { db in
+            for (offset, reference) in old.enumerated() {
+                try db.execute(sql: """
+                    INSERT INTO submissions (id, reference, form_id, form_digest, service_id, channel, received_at, payload, key_hash)
+                    VALUES (?, ?, 'contact', 'x', 'accueil', 'web', '2026-11-20T09:05:03.042Z', '{}', zeroblob(32))
+                    """, arguments: [offset + 10, reference])
+                try db.execute(sql: "INSERT INTO events (submission_id, kind, at) VALUES (?, 'depot', '2026-11-20T09:05:03.042Z')",
+                               arguments: [offset + 10])
+            }
+        }
+        let receipt = try queue.submitNow(Sample.submission(1))
+        let start = try #require(ReferenceCode.sequence(of: old[0]))
+        #expect(ReferenceCode.sequence(of: receipt.reference) == (start + 50) % ReferenceCode.sequenceSpace)
+        #expect(try queue.find(reference: receipt.reference, trackingKey: receipt.trackingKey) != nil)
+        #expect(try queue.strings("SELECT id FROM submissions WHERE reference = '\(receipt.reference)'") == ["60"])
+        #expect(try old.allSatisfy { try queue.find(reference: $0) != nil })
         #expect(try queue.integrityReport() == [])
     }
 
