@@ -283,8 +283,8 @@ final class Store: Sendable {
     }
 }
 
-/// References come from the system's secure generator; tests may ask for a seeded SplitMix64
-/// restarted at every transaction, to make references collide on purpose.
+/// The random parts of references come from the system's secure generator; tests may ask for a
+/// seeded SplitMix64 restarted at every transaction, to make references collide on purpose.
 struct ReferenceRandom: RandomNumberGenerator {
     private var state: UInt64?
     private var system = SystemRandomNumberGenerator()

@@ -35,8 +35,9 @@ public final class SubmissionQueue: Sendable {
 
     /// - Parameters:
     ///   - maximumBatchSize: most submissions in one grouped transaction (1 disables grouping).
-    ///   - referenceSeed: tests only: draw references from a seeded generator restarted at
-    ///     each transaction, so references collide and the retry path runs.
+    ///   - referenceSeed: tests only: draw the random parts of references (and a new queue's
+    ///     starting point) from a seeded generator restarted at each transaction, so that a test
+    ///     knows each draw in advance and can make references collide.
     init(path: String, maximumBatchSize: Int, referenceSeed: UInt64?, checkpointsInBackground: Bool = false) throws {
         self.path = path
         var configuration = Configuration()
