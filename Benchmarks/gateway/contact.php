@@ -3,7 +3,7 @@
 // the demo's contact form (Forms/contact.yaml), written the way a PHP site would.
 //   parse the urlencoded body -> validate (same rules as Sources/FormKit/FormValidator.swift for
 //   the fields of this form) -> one IMMEDIATE transaction (submission + its "depot" event) in
-//   SQLite, WAL, synchronous=FULL, busy_timeout -> 303 to a receipt with a random reference.
+//   SQLite, WAL, synchronous=FULL, busy_timeout -> 303 to a receipt with a new reference.
 // The database path and the form digest come from fastcgi_param (BENCH_DB, BENCH_DIGEST).
 // Its schema is created once by the script (schema.sql, same tables as Sources/Queue/Schema.swift).
 // The connection is persistent (PDO::ATTR_PERSISTENT; BENCH_PERSISTENT=0 opens one per request,
@@ -98,36 +98,52 @@ elseif ($tel !== '') {
 }
 if ($errors) { refuse(422, json_encode($errors, JSON_UNESCAPED_UNICODE)); return; }
 
-// Store: one transaction, a fresh reference (8 random symbols + check symbol, as ReferenceCode).
+// Store: one transaction, a fresh reference made as the gateway makes it (ReferenceCode.make
+// and Store.nextPosition): the first 5 symbols count the requests from the queue's first one,
+// the last 3 are random, then the check symbol; the request gets the next id.
 $db = new PDO('sqlite:' . $_SERVER['BENCH_DB'], null, null, [PDO::ATTR_PERSISTENT => ($_SERVER['BENCH_PERSISTENT'] ?? '1') === '1',
     PDO::ATTR_ERRMODE => PDO::ERRMODE_EXCEPTION, PDO::ATTR_TIMEOUT => 10]);
 $db->exec('PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON');
 $alphabet = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+$space = 31 ** 5;
 $key = bin2hex(random_bytes(16));
 $now = DateTime::createFromFormat('U.u', sprintf('%.6F', microtime(true)))->format('Y-m-d\TH:i:s.v\Z');
 try {
     $db->exec('BEGIN IMMEDIATE');
-    $insert = $db->prepare('INSERT INTO submissions (reference, form_id, form_digest, service_id, channel, received_at, payload, key_hash, notify_email)
-        VALUES (?, \'contact\', ?, \'accueil\', \'web\', ?, ?, ?, ?) ON CONFLICT (reference) DO NOTHING');
+    $last = $db->query('SELECT max(id) FROM submissions')->fetchColumn();
+    if ($last === null) {
+        $id = 1;
+        $sequence = random_int(0, $space - 1);
+    } else {
+        [$firstID, $firstReference] = $db->query('SELECT id, reference FROM submissions ORDER BY id LIMIT 1')->fetch(PDO::FETCH_NUM);
+        $firstSequence = 0;
+        foreach ([0, 1, 2, 4, 5] as $position) { $firstSequence = $firstSequence * 31 + strpos($alphabet, $firstReference[$position]); }
+        $id = (int)$last + 1;
+        $sequence = ($firstSequence + $id - (int)$firstID) % $space;
+    }
+    $insert = $db->prepare('INSERT INTO submissions (id, reference, form_id, form_digest, service_id, channel, received_at, payload, key_hash, notify_email)
+        VALUES (?, ?, \'contact\', ?, \'accueil\', \'web\', ?, ?, ?, ?) ON CONFLICT (reference) DO NOTHING');
     $payload = json_encode($values, JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES);
     for ($attempt = 0; ; $attempt++) {
-        $digits = []; $check = 0;
-        for ($i = 0; $i < 8; $i++) { $digits[] = random_int(0, 30); $check += ($i + 1) * $digits[$i]; }
+        $value = $sequence * 29791 + random_int(0, 29790);
+        $digits = array_fill(0, 8, 0);
+        for ($i = 7; $i >= 0; $i--) { $digits[$i] = $value % 31; $value = intdiv($value, 31); }
+        $check = 0;
+        foreach ($digits as $i => $d) { $check += ($i + 1) * $d; }
         $digits[] = $check % 31;
         $ref = '';
         foreach ($digits as $i => $d) { $ref .= ($i === 3 || $i === 6 ? '-' : '') . $alphabet[$d]; }
-        $insert->bindValue(1, $ref); $insert->bindValue(2, $_SERVER['BENCH_DIGEST']); $insert->bindValue(3, $now);
-        $insert->bindValue(4, $payload); $insert->bindValue(5, hash('sha256', $key, true), PDO::PARAM_LOB);
-        $insert->bindValue(6, $values['courriel']);
+        $insert->bindValue(1, $id, PDO::PARAM_INT); $insert->bindValue(2, $ref); $insert->bindValue(3, $_SERVER['BENCH_DIGEST']);
+        $insert->bindValue(4, $now); $insert->bindValue(5, $payload); $insert->bindValue(6, hash('sha256', $key, true), PDO::PARAM_LOB);
+        $insert->bindValue(7, $values['courriel']);
         $insert->execute();
         if ($insert->rowCount() === 1) break;
         if ($attempt === 31) throw new RuntimeException('no free reference');
     }
-    $id = $db->lastInsertId();
     $db->prepare('INSERT INTO events (submission_id, kind, at) VALUES (?, \'depot\', ?)')->execute([$id, $now]);
     // The accusé d'enregistrement e-mailed to the citizen, queued in the same transaction (as the gateway does).
-    $db->prepare('INSERT INTO outbox (kind, reference, body, next_attempt_at, created_at) VALUES (\'mail\', ?, ?, ?, ?)')
-        ->execute([$ref, json_encode(['cle' => $key, 'modele' => 'accuse-enregistrement']), (int)(microtime(true) * 1000), $now]);
+    $db->prepare('INSERT INTO outbox (kind, submission_id, reference, body, next_attempt_at, created_at) VALUES (\'mail\', ?, ?, ?, ?, ?)')
+        ->execute([$id, $ref, json_encode(['cle' => $key, 'modele' => 'accuse-enregistrement']), (int)(microtime(true) * 1000), $now]);
     $db->exec('COMMIT');
 } catch (Throwable $e) {
     try { $db->exec('ROLLBACK'); } catch (Throwable $ignored) {}

@@ -1,4 +1,4 @@
--- The queue's tables (Sources/Queue/Schema.swift, migrations "v1" to "v4": submissions, events
+-- The queue's tables (Sources/Queue/Schema.swift, migrations "v1" to "v5": submissions, events
 -- and the e-mail outbox; tokens and attachments left out as the benchmark does not use them), for the PHP half of
 -- Benchmarks/gateway-vs-php.sh: the PHP script writes the same rows as `guichet gateway`.
 PRAGMA journal_mode = WAL;
@@ -34,6 +34,7 @@ CREATE TABLE outbox (
     kind TEXT NOT NULL CHECK (kind <> ''),
     token_id INTEGER,
     reference TEXT,
+    submission_id INTEGER REFERENCES submissions (id),
     body TEXT NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0,
     next_attempt_at INTEGER,
@@ -42,4 +43,4 @@ CREATE TABLE outbox (
     last_error TEXT
 ) STRICT;
 CREATE INDEX outbox_due ON outbox (kind, next_attempt_at) WHERE next_attempt_at IS NOT NULL;
-CREATE INDEX outbox_reference ON outbox (reference) WHERE reference IS NOT NULL;
+CREATE INDEX outbox_submission ON outbox (submission_id) WHERE submission_id IS NOT NULL;

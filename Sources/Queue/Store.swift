@@ -122,17 +122,21 @@ final class Store: Sendable {
     /// changed: request `id` gets the first one's sequence part plus `id − first id`. The first
     /// request of a new queue starts at a random point of the sequence, so that references do
     /// not tell how many requests a queue has received; a queue whose references were all
-    /// random (before session 8) goes on from its first one's.
+    /// random (before session 8) goes on from its first one's. Should the first reference not
+    /// be a valid one (a row written by hand), the sequence goes on from the last request's.
     static func nextPosition(_ db: Database, generator: inout ReferenceRandom) throws -> Position {
-        let last = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(id) FROM submissions"))
-        guard let last,
-              let first = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, reference FROM submissions ORDER BY id LIMIT 1")),
-              let firstSequence = ReferenceCode.sequence(of: first["reference"]) else {
-            return Position(id: (last ?? 0) + 1, sequence: generator.next() % ReferenceCode.sequenceSpace)
-        }
-        let firstID: Int64 = first["id"]
         let space = ReferenceCode.sequenceSpace
-        return Position(id: last + 1, sequence: (firstSequence + UInt64(last + 1 - firstID) % space) % space)
+        guard let last = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(id) FROM submissions")) else {
+            return Position(id: 1, sequence: generator.next() % space)
+        }
+        for query in ["SELECT id, reference FROM submissions ORDER BY id LIMIT 1",
+                      "SELECT id, reference FROM submissions ORDER BY id DESC LIMIT 1"] {
+            guard let anchor = try Row.fetchOne(db.cachedStatement(sql: query)),
+                  let sequence = ReferenceCode.sequence(of: anchor["reference"]) else { continue }
+            let id: Int64 = anchor["id"]
+            return Position(id: last + 1, sequence: (sequence + UInt64(last + 1 - id) % space) % space)
+        }
+        return Position(id: last + 1, sequence: generator.next() % space)
     }
 
     private static func insert(_ item: NewSubmission, key: NewKey, at position: Position, _ db: Database,

@@ -13,7 +13,7 @@ import Testing
             try db.execute(sql: """
                 CREATE TABLE t (
                     id INTEGER PRIMARY KEY, label TEXT NOT NULL, number INTEGER, bytes BLOB,
-                    positive INTEGER CHECK (positive IS NULL OR positive > 0)
+                    positive INTEGER CHECK (positive IS NULL OR positive > 0), plain TEXT
                 ) STRICT
                 """)
         }
@@ -28,23 +28,30 @@ import Testing
         let numbers: [Int64?] = [0, -1, .max, .min, nil]
         var expected: [(String, Int64?, Data?)] = []
         try queue.write { db in
-            let insert = try db.cachedStatement(sql: "INSERT INTO t (label, number, bytes) VALUES (CAST(? AS TEXT), ?, ?)")
+            // `plain` gets the same text with no CAST: a STRICT TEXT column refuses a blob.
+            let insert = try db.cachedStatement(sql: "INSERT INTO t (label, number, bytes, plain) VALUES (CAST(? AS TEXT), ?, ?, ?)")
             for (index, text) in texts.enumerated() {
                 let blob = blobs[index % blobs.count], number = numbers[index % numbers.count]
                 // Blobs alternate between the two ways of binding them.
                 let bound: BoundValue = blob.map { index % 2 == 0 ? .blob($0) : .bytes(Array($0)) } ?? .null
-                try insert.executeDirect(db, .text(text), number.map { .integer($0) } ?? .null, bound)
+                try insert.executeDirect(db, .text(text), number.map { .integer($0) } ?? .null, bound, .text(text))
                 expected.append((text, number, blob))
             }
         }
         let rows = try queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT CAST(label AS BLOB) AS label, typeof(label) AS kind, number, bytes, typeof(bytes) AS bytesKind FROM t ORDER BY id")
+            try Row.fetchAll(db, sql: """
+                SELECT CAST(label AS BLOB) AS label, typeof(label) AS kind, number, bytes, typeof(bytes) AS bytesKind,
+                       CAST(plain AS BLOB) AS plain, typeof(plain) AS plainKind
+                FROM t ORDER BY id
+                """)
         }
         #expect(rows.count == texts.count)
         for (row, (text, number, blob)) in zip(rows, expected) {
             let label: Data = row["label"] ?? Data()
             #expect(String(decoding: label, as: UTF8.self) == text)
             #expect(row["kind"] as String == "text")
+            #expect(row["plainKind"] as String == "text")
+            #expect(String(decoding: row["plain"] as Data? ?? Data(), as: UTF8.self) == text)
             #expect(row["number"] as Int64? == number)
             if let blob {
                 // An empty blob stays a blob, not NULL (GRDB binds an empty Data as NULL).
@@ -75,6 +82,43 @@ import Testing
         }
         let labels = try queue.read { db in try String.fetchAll(db, sql: "SELECT label FROM t") }
         #expect(labels == ["oui"])
+    }
+
+    @Test func aWrongNumberOfValuesIsAnErrorNotANull() throws {
+        let (folder, queue) = try database()
+        _ = folder
+        try queue.write { db in
+            let insert = try db.cachedStatement(sql: "INSERT INTO t (label, number) VALUES (?, ?)")
+            let error = #expect(throws: DatabaseError.self) {
+                try insert.executeDirect(db, .text("a")) // `number` would silently be NULL
+            }
+            #expect(error?.resultCode == .SQLITE_RANGE)
+        }
+        #expect(try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM t") } == 0)
+    }
+
+    /// GRDB resets a statement at its next use: one it ran last must still take our values.
+    @Test func aStatementLastRunByGRDBRunsAgain() throws {
+        let (folder, queue) = try database()
+        _ = folder
+        try queue.write { db in
+            let insert = try db.cachedStatement(sql: "INSERT INTO t (label) VALUES (?)")
+            try insert.execute(arguments: ["par GRDB"])
+            try insert.executeDirect(db, .text("directement"))
+            try insert.execute(arguments: ["par GRDB encore"])
+            try insert.executeDirect(db, .text("encore directement"))
+        }
+        let labels = try queue.read { db in try String.fetchAll(db, sql: "SELECT label FROM t ORDER BY id") }
+        #expect(labels == ["par GRDB", "directement", "par GRDB encore", "encore directement"])
+    }
+
+    @Test func aStatementThatReturnsRowsIsRefused() throws {
+        let (folder, queue) = try database()
+        _ = folder
+        try queue.write { db in
+            let select = try db.cachedStatement(sql: "SELECT ?")
+            #expect(throws: DatabaseError.self) { try select.executeDirect(db, .integer(1)) }
+        }
     }
 
     @Test func tooManyValuesIsAnErrorNotACrash() throws {

@@ -317,6 +317,40 @@ import Testing
         #expect(try queue.integrityReport() == [])
     }
 
+    @Test func aNewQueueStartsAtARandomPointAndABatchTakesConsecutiveSequences() async throws {
+        let folder = try TemporaryFolder()
+        let queue = try SubmissionQueue(path: folder.path(), maximumBatchSize: 256, referenceSeed: 11)
+        // One grouped transaction of 40: the first request of the queue starts the sequence.
+        let results = await queue.store.commit((0..<40).map { Sample.submission($0) })
+        #expect(queue.committedTransactions == 1)
+        let references = try results.map { try $0.get().reference }
+        var generator = ReferenceRandom(seed: 11)
+        let start = generator.next() % ReferenceCode.sequenceSpace
+        #expect(references.map { ReferenceCode.sequence(of: $0) } == (0..<40).map { (start + UInt64($0)) % ReferenceCode.sequenceSpace })
+        #expect(try queue.strings("SELECT id FROM submissions ORDER BY id") == (1...40).map(String.init))
+        #expect(try queue.strings("SELECT reference FROM submissions ORDER BY id") == references)
+    }
+
+    /// A first row whose reference is not a valid one (written by hand): the sequence goes on
+    /// from the last request's.
+    @Test func anInvalidFirstReferenceFallsBackOnTheLastOne() async throws {
+        let folder = try TemporaryFolder()
+        let queue = try SubmissionQueue(path: folder.path())
+        let rows: [(Int64, String)] = [(1, "AAA-AAA-AAA"), (2, "NOT-A-VALID"), (3, "7KM-4QX-29W")]
+        try await queue.store.pool.write { db in
+            for (id, reference) in rows {
+                try db.execute(sql: """
+                    INSERT INTO submissions (id, reference, form_id, form_digest, service_id, channel, received_at, payload, key_hash)
+                    VALUES (?, ?, 'contact', 'x', 'accueil', 'web', '2026-11-20T09:05:03.042Z', '{}', zeroblob(32))
+                    """, arguments: [id, reference])
+            }
+        }
+        #expect(!ReferenceCode.isValid("AAA-AAA-AAA"))
+        let receipt = try queue.submitNow(Sample.submission(1))
+        let last = try #require(ReferenceCode.sequence(of: "7KM-4QX-29W"))
+        #expect(ReferenceCode.sequence(of: receipt.reference) == last + 1)
+    }
+
     /// A queue older than session 8 holds random references: new ones go on from its first
     /// request's sequence part, and the old ones are still found.
     @Test func aQueueOfRandomReferencesGoesOnFromItsFirstRequest() throws {
