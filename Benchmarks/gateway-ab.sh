@@ -14,6 +14,8 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 here="$repo/Benchmarks/gateway"
+# shellcheck source=gateway/contact-body.sh
+. "$here/contact-body.sh"
 pairs=3 duration=10 conns=16
 usage() { echo "usage: $0 [--pairs N] [--duration S] [--connections C] BINARY_A BINARY_B" >&2; exit 2; }
 while [ $# -gt 0 ]; do
@@ -45,22 +47,7 @@ cleanup() {
 trap cleanup EXIT
 
 # The form's digest, from the 422 page of the first binary, and the body of the benchmark.
-digest=$(cd "$work" && env -i PATH="$PATH" GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=POST \
-    REQUEST_URI=/guichet/formulaires/contact SERVER_NAME=127.0.0.1 SERVER_PORT=80 SERVER_PROTOCOL=HTTP/1.1 \
-    CONTENT_TYPE=application/x-www-form-urlencoded CONTENT_LENGTH=5 \
-    "${binaries[0]}" gateway cgi --root "$repo" --db "$work/digest.sqlite" <<< "nom=x" 2>/dev/null \
-  | grep -o 'name="guichet-version" value="[0-9a-f]*"' | head -n 1 | sed 's/.*value="//; s/"$//' || true)
-[ ${#digest} = 64 ] || { echo "could not read the contact form's digest from the gateway's 422 page" >&2; exit 1; }
-python3 - "$digest" > "$work/body.txt" <<'EOF'
-import sys, urllib.parse
-pairs = [("guichet-formulaire", "contact"), ("guichet-version", sys.argv[1]), ("guichet-site-web", ""),
-         ("objet", "renseignement"), ("service-concerne", "etat-civil"),
-         ("message", "Bonjour, à quelle heure ouvre la mairie le samedi ? Merci d’avance."),
-         ("reponse", "par-courriel"), ("nom", "Martin"), ("prenom", "Élise"),
-         ("adresse-voie", "12 rue des Tilleuls"), ("adresse-code-postal", "12345"),
-         ("adresse-commune", "Brémonval"), ("courriel", "elise.martin@example.org")]
-sys.stdout.write(urllib.parse.urlencode(pairs, quote_via=urllib.parse.quote))
-EOF
+digest=$(contact_body "${binaries[0]}" "$repo" "$work" "$work/body.txt")
 
 # nginx with the benchmark's configuration (its PHP location stays unused here).
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

@@ -42,6 +42,8 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 here="$repo/Benchmarks/gateway"
+# shellcheck source=gateway/contact-body.sh
+. "$here/contact-body.sh"
 duration=20
 connections="16 24 32 64"
 threads=2
@@ -103,23 +105,8 @@ trap cleanup EXIT
 
 # --- The form: body and digest -------------------------------------------------------------
 # The 422 page of the gateway is the form as published, with its current version field.
-digest=$(cd "$work" && env -i PATH="$PATH" GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=POST \
-    REQUEST_URI=/guichet/formulaires/contact SERVER_NAME=127.0.0.1 SERVER_PORT=80 SERVER_PROTOCOL=HTTP/1.1 \
-    CONTENT_TYPE=application/x-www-form-urlencoded CONTENT_LENGTH=5 \
-    "$guichet" gateway cgi --root "$repo" --db "$work/digest.sqlite" <<< "nom=x" 2>/dev/null \
-  | grep -o 'name="guichet-version" value="[0-9a-f]*"' | head -n 1 | sed 's/.*value="//; s/"$//' || true)
-[ ${#digest} = 64 ] || { echo "could not read the contact form's digest from the gateway's 422 page" >&2; exit 1; }
 body="$work/body.txt"
-python3 - "$digest" > "$body" <<'EOF'
-import sys, urllib.parse
-pairs = [("guichet-formulaire", "contact"), ("guichet-version", sys.argv[1]), ("guichet-site-web", ""),
-         ("objet", "renseignement"), ("service-concerne", "etat-civil"),
-         ("message", "Bonjour, à quelle heure ouvre la mairie le samedi ? Merci d’avance."),
-         ("reponse", "par-courriel"), ("nom", "Martin"), ("prenom", "Élise"),
-         ("adresse-voie", "12 rue des Tilleuls"), ("adresse-code-postal", "12345"),
-         ("adresse-commune", "Brémonval"), ("courriel", "elise.martin@example.org")]
-sys.stdout.write(urllib.parse.urlencode(pairs, quote_via=urllib.parse.quote))
-EOF
+digest=$(contact_body "$guichet" "$repo" "$work" "$body")
 
 # --- nginx ---------------------------------------------------------------------------------
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
