@@ -4,26 +4,30 @@
 # synchronous=FULL). For changes whose effect is smaller than this shared machine's drift:
 # runs alternate A, B, A, B… so that both see the same moments of the machine.
 #
-#   Benchmarks/gateway-ab.sh [--pairs N] [--duration S] [--connections C] BINARY_A BINARY_B
+#   Benchmarks/gateway-ab.sh [--pairs N] [--duration S] [--connections C] [--threads] BINARY_A BINARY_B
 #
 # Copy a build aside before changing the code (cp .build/release/guichet /tmp/guichet-a).
 # Each run starts on a fresh database after 3 s of warm-up; printed per run: requests/s, p50
 # and p99 (wrk), the gateway's CPU time per stored submission, and the size of the write-ahead
-# log at the end of the run. Needs: nginx-light wrk sqlite3 curl (scripts/install-deps.sh --bench).
+# log at the end of the run; with --threads, also the CPU time per stored submission of each
+# group of the gateway's threads, by name (/proc/PID/task: the NIO event loops, Swift's pool
+# "…default-qos", the dispatch threads of SQLite's writer and checkpointer "…qos.overcommit").
+# Needs: nginx-light wrk sqlite3 curl (scripts/install-deps.sh --bench).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 here="$repo/Benchmarks/gateway"
 # shellcheck source=gateway/contact-body.sh
 . "$here/contact-body.sh"
-pairs=3 duration=10 conns=16
-usage() { echo "usage: $0 [--pairs N] [--duration S] [--connections C] BINARY_A BINARY_B" >&2; exit 2; }
+pairs=3 duration=10 conns=16 per_thread=0
+usage() { echo "usage: $0 [--pairs N] [--duration S] [--connections C] [--threads] BINARY_A BINARY_B" >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --pairs) [ $# -ge 2 ] || usage; pairs=$2; shift ;;
     --duration) [ $# -ge 2 ] || usage; duration=$2; shift ;;
     --connections) [ $# -ge 2 ] || usage; conns=$2; shift ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --threads) per_thread=1 ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) usage ;;
     *) break ;;
   esac
@@ -63,6 +67,13 @@ for _ in $(seq 1 100); do [ -s "$work/nginx.pid" ] && break; sleep 0.05; done
 
 url="http://127.0.0.1:$port"
 hz=$(getconf CLK_TCK)
+# Clock ticks used so far by each group of PID's threads with the same name: "name ticks" lines.
+thread_ticks() {
+  local task
+  for task in /proc/"$1"/task/*; do
+    printf '%s %s\n' "$(tr ' ' _ < "$task/comm")" "$(sed 's/.*) //' "$task/stat" | awk '{ print $12 + $13 }')"
+  done | awk '{ ticks[$1] += $2 } END { for (name in ticks) print name, ticks[name] }' | sort
+}
 run() {
   local label=$1 binary=$2 socket="$work/guichet.sock" db="$work/run/queue.sqlite"
   rm -rf "$work/run" "$socket"
@@ -76,8 +87,10 @@ run() {
   local rows0 cpu0 rows1 cpu1 line wal
   rows0=$(sqlite3 "$db" "PRAGMA busy_timeout = 10000; SELECT COUNT(*) FROM submissions;" | tail -n 1)
   cpu0=$(awk '{ print $14 + $15 }' "/proc/$gateway_pid/stat")
+  [ "$per_thread" = 0 ] || thread_ticks "$gateway_pid" > "$work/run/threads0.txt"
   wrk -t 2 -c "$conns" -d "${duration}s" --timeout 10s -s "$here/post-form.lua" "$url" -- /guichet/formulaires/contact "$work/body.txt" > "$work/run/wrk.txt" 2>&1 || true
   cpu1=$(awk '{ print $14 + $15 }' "/proc/$gateway_pid/stat")
+  [ "$per_thread" = 0 ] || thread_ticks "$gateway_pid" > "$work/run/threads1.txt"
   wal=$(stat -c %s "$db-wal" 2>/dev/null || echo 0)
   sleep 0.5
   kill -KILL "$gateway_pid"; wait "$gateway_pid" 2>/dev/null || true; gateway_pid=""
@@ -90,6 +103,10 @@ run() {
       -v hz="$hz" -v n=$((rows1 - rows0)) -v wal="$wal" 'BEGIN {
     printf "%s  %7.0f req/s  p50 %5.2f ms  p99 %6.2f ms  cpu %4.0f us/submission  log %4.0f MB  non-303 %d\n",
       l, r / s, p50 / 1000, p99 / 1000, (n > 0 ? (c1 - c0) / hz / n * 1e6 : 0), wal / 1e6, bad }'
+  if [ "$per_thread" = 1 ] && [ $((rows1 - rows0)) -gt 0 ]; then
+    join -a 2 -e 0 -o 0,1.2,2.2 "$work/run/threads0.txt" "$work/run/threads1.txt" \
+      | awk -v hz="$hz" -v n=$((rows1 - rows0)) '$3 > $2 { printf "     %-24s %6.1f us/submission\n", $1, ($3 - $2) / hz / n * 1e6 }'
+  fi
 }
 
 echo "== $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); $conns connections, ${duration} s per run"
