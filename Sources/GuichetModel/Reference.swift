@@ -11,12 +11,12 @@
 /// - Canonical form: three groups of three symbols separated by dashes.
 /// - The queue makes each new reference from a sequence and a random part (`make(sequence:using:)`):
 ///   the first 5 symbols count the requests, the next 3 are random. References then sort in
-///   the order the requests came, so the queue's index on them only grows at its end (a random
+///   the order the requests came, so the queue's index on them grows at one point (a random
 ///   reference wrote one page of that index per request, a third of what each grouped COMMIT
 ///   wrote, and most of what the checkpoints copied); the random part keeps a neighbour's
-///   reference from being guessed (one chance in 29,791). The difference between two
-///   references tells how many requests came between them: the queue's volume, never anyone's
-///   request.
+///   reference from being guessed (one chance in 29,791). A reference tells its rank among the
+///   queue's requests (how many came between two references, roughly when one came), never
+///   anything of a request.
 public enum ReferenceCode {
     /// The 31 symbols, in value order.
     public static let alphabet: [Character] = Array(symbolsText)
