@@ -129,6 +129,8 @@ final class Store: Sendable {
         guard let last = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(id) FROM submissions")) else {
             return Position(id: 1, sequence: generator.next() % space)
         }
+        // Only a row written by hand can get there; an error, not an overflow trap.
+        guard last < Int64.max else { throw QueueError.storage(detail: "plus aucun numéro de demande libre") }
         for query in ["SELECT id, reference FROM submissions ORDER BY id LIMIT 1",
                       "SELECT id, reference FROM submissions ORDER BY id DESC LIMIT 1"] {
             guard let anchor = try Row.fetchOne(db.cachedStatement(sql: query)),

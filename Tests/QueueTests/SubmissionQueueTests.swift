@@ -351,6 +351,21 @@ import Testing
         #expect(ReferenceCode.sequence(of: receipt.reference) == last + 1)
     }
 
+    /// A hand-written row with the largest id: the next request gets a clear error, no crash.
+    @Test func theLargestIdIsAnErrorNotACrash() async throws {
+        let folder = try TemporaryFolder()
+        let queue = try SubmissionQueue(path: folder.path())
+        try await queue.store.pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO submissions (id, reference, form_id, form_digest, service_id, channel, received_at, payload, key_hash)
+                VALUES (9223372036854775807, '7KM-4QX-29W', 'contact', 'x', 'accueil', 'web', '2026-11-20T09:05:03.042Z', '{}', zeroblob(32))
+                """)
+        }
+        #expect(throws: QueueError.self) { try queue.submitNow(Sample.submission(1)) }
+        await #expect(throws: QueueError.self) { try await queue.submit(Sample.submission(2)) }
+        #expect(try queue.count() == 1)
+    }
+
     /// A queue older than session 8 holds random references: new ones go on from its first
     /// request's sequence part, and the old ones are still found.
     @Test func aQueueOfRandomReferencesGoesOnFromItsFirstRequest() throws {
