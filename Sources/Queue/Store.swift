@@ -175,7 +175,7 @@ final class Store: Sendable {
         if !item.attachments.isEmpty {
             let insertAttachment = try db.cachedStatement(sql: """
                 INSERT INTO attachments (submission_id, field_id, filename, content_type, size, sha256, bytes)
-                VALUES (?, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), ?, ?, COALESCE(?, x''))
+                VALUES (?, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), ?, ?, ?)
                 """)
             for attachment in item.attachments {
                 try insertAttachment.executeDirect(

@@ -117,7 +117,8 @@ import Testing
         _ = folder
         try queue.write { db in
             let select = try db.cachedStatement(sql: "SELECT ?")
-            #expect(throws: DatabaseError.self) { try select.executeDirect(db, .integer(1)) }
+            let error = #expect(throws: DatabaseError.self) { try select.executeDirect(db, .integer(1)) }
+            #expect(error?.resultCode == .SQLITE_MISUSE)
         }
     }
 
