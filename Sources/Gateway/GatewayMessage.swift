@@ -79,6 +79,16 @@ public enum TransportRefusal: Error, Sendable, Equatable {
 public protocol GatewayHandler: Sendable {
     var limits: GatewayLimits { get }
     func handle(_ request: GatewayRequest) async -> GatewayResponse
+    /// `handle` for a transport that is not running in a Swift task (the FastCGI server's
+    /// event loops): `completion` gets the answer once, on any thread, possibly before this
+    /// returns. The default runs `handle` in a new task.
+    func handle(_ request: GatewayRequest, completion: @escaping @Sendable (GatewayResponse) -> Void)
     /// The page shown when a transport refuses a request before it reaches `handle`.
     func refuse(_ reason: TransportRefusal) -> GatewayResponse
+}
+
+extension GatewayHandler {
+    public func handle(_ request: GatewayRequest, completion: @escaping @Sendable (GatewayResponse) -> Void) {
+        Task { completion(await handle(request)) }
+    }
 }

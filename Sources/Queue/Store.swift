@@ -40,9 +40,16 @@ final class Store: Sendable {
         // on SQLite, not on random bytes and SHA-256.
         let keys = items.map { _ in NewKey() }
         do {
-            let receipts = try await pool.writeWithoutTransaction { [referenceSeed] db in
-                try Store.transaction(db, items, keys: keys, referenceSeed: referenceSeed)
-            }
+            return try await pool.writeWithoutTransaction { db in self.commit(items, keys: keys, db) }
+        } catch {
+            return Array(repeating: .failure(QueueError(error, path: path)), count: items.count)
+        }
+    }
+
+    /// `commit(_:)` on the writer connection, which the caller holds (the group committer).
+    func commit(_ items: [NewSubmission], keys: [NewKey], _ db: Database) -> [Result<StoredReceipt, QueueError>] {
+        do {
+            let receipts = try Store.transaction(db, items, keys: keys, referenceSeed: referenceSeed)
             transactions.add(1)
             return receipts.map { .success($0) }
         } catch {
@@ -52,8 +59,8 @@ final class Store: Sendable {
             }
             var results: [Result<StoredReceipt, QueueError>] = []
             results.reserveCapacity(items.count)
-            for item in items {
-                results += await commit([item])
+            for (item, key) in zip(items, keys) {
+                results += commit([item], keys: [key], db)
             }
             return results
         }
@@ -75,8 +82,8 @@ final class Store: Sendable {
     /// A PASSIVE checkpoint on the writer connection, between two transactions: it copies what
     /// the background checkpointer could not (`BackgroundCheckpointer.takeFinishRequest`). A
     /// failure changes nothing (the log keeps its frames for a later pass).
-    func finishCheckpoint() async {
-        _ = try? await pool.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+    func finishCheckpoint(_ db: Database) {
+        _ = try? db.checkpoint(.passive)
     }
 
     /// One IMMEDIATE transaction (it takes the write lock at BEGIN, waiting with the busy

@@ -1,5 +1,6 @@
 import Foundation
 @testable import Gateway
+import GRDB
 import GuichetModel
 import HTTPTypes
 import Queue
@@ -40,6 +41,59 @@ import Testing
         #expect(html.contains(fixture.site.config.services.first { $0.id == record.serviceID }!.name))
         #expect(html.contains("noindex"))
         try GatewayFixture.expectAccessible(receipt, name: "accuse-contact")
+    }
+
+    /// The FastCGI server calls `handle(_:completion:)`: a submission is answered from the
+    /// queue's writer once committed, anything else through `handle(_:)`. The answers are the
+    /// same (a second call of the completion would trap the continuation).
+    @Test func theCompletionPathGivesTheSameAnswers() async throws {
+        let fixture = try GatewayFixture()
+        func answer(_ method: HTTPRequest.Method, _ path: String, body: [UInt8] = []) async -> GatewayResponse {
+            let head = HTTPRequest(method: method, scheme: "http", authority: "127.0.0.1:8080", path: path,
+                                   headerFields: [.contentType: "application/x-www-form-urlencoded", .origin: "http://127.0.0.1:8080"])
+            return await withCheckedContinuation { continuation in
+                fixture.gateway.handle(GatewayRequest(head: head, body: body)) { continuation.resume(returning: $0) }
+            }
+        }
+        let stored = await answer(.post, "/guichet/formulaires/contact", body: GatewayFixture.urlencoded(fixture.validContact()))
+        #expect(stored.head.status == .seeOther, "\(stored.text)")
+        let location = try #require(stored.location)
+        let reference = String(location.dropFirst("/guichet/suivi/".count).prefix { $0 != "?" })
+        let key = try #require(location.split(separator: "=").last.map(String.init))
+        #expect(try fixture.queue.find(reference: reference, trackingKey: key) != nil, "answered once committed")
+
+        let invalid = await answer(.post, "/guichet/formulaires/contact",
+                                   body: GatewayFixture.urlencoded(fixture.validContact().filter { $0.0 != "message" }))
+        #expect(invalid.head.status == .unprocessableContent)
+        #expect(invalid.text.contains("Il y a un problème"))
+        #expect(await answer(.post, "/guichet/formulaires/inconnu", body: []).head.status == .notFound)
+        let receipt = await answer(.get, location)
+        #expect(receipt.head.status == .ok && receipt.text.contains(reference))
+        #expect(try fixture.queue.count() == 1)
+    }
+
+    /// A submission the queue cannot store gets a 503 saying nothing was stored and no receipt
+    /// was given, on both paths (here the database refuses every new row).
+    @Test func aSubmissionTheQueueCannotStoreGetsNoReceipt() async throws {
+        let fixture = try GatewayFixture()
+        let database = try DatabaseQueue(path: fixture.queue.path)
+        try await database.write { db in
+            try db.execute(sql: "CREATE TRIGGER refuse BEFORE INSERT ON submissions BEGIN SELECT RAISE(ABORT, 'refused'); END")
+        }
+        let body = GatewayFixture.urlencoded(fixture.validContact())
+        let head = HTTPRequest(method: .post, scheme: "http", authority: "127.0.0.1:8080", path: "/guichet/formulaires/contact",
+                               headerFields: [.contentType: "application/x-www-form-urlencoded"])
+        let throughCompletion = await withCheckedContinuation { continuation in
+            fixture.gateway.handle(GatewayRequest(head: head, body: body)) { continuation.resume(returning: $0) }
+        }
+        for response in [await fixture.post("contact", body: body), throughCompletion] {
+            #expect(response.head.status == .serviceUnavailable)
+            #expect(response.head.headerFields[.retryAfter] == "120")
+            #expect(response.location == nil)
+            #expect(response.text.contains("Rien n’a été enregistré et aucun accusé d’enregistrement n’a été délivré."))
+            try GatewayFixture.expectAccessible(response, name: "enregistrement-impossible")
+        }
+        #expect(try fixture.queue.count() == 0)
     }
 
     @Test func aDemandeReceiptGivesTheLegalDatesAndAppealRoutes() async throws {

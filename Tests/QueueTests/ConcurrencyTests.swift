@@ -29,6 +29,47 @@ import Testing
         #expect(try queue.integrityReport() == [])
     }
 
+    /// The callback interface of the FastCGI server, from plain threads: each completion is
+    /// called exactly once, after the transaction that holds its submission committed.
+    @Test func completionsFromPlainThreadsComeOnceEachAfterTheCommit() async throws {
+        let folder = try TemporaryFolder()
+        let queue = try SubmissionQueue(path: folder.path())
+        let threads = 8, perThread = 150
+        let answers = Locked<[Int: [Result<StoredReceipt, QueueError>]]>([:])
+        let beforeCommit = Locked<Int>(0)
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            let group = DispatchGroup()
+            for _ in 0..<(threads * perThread) { group.enter() }
+            DispatchQueue.global().async {
+                DispatchQueue.concurrentPerform(iterations: threads) { thread in
+                    for index in 0..<perThread {
+                        let number = thread * perThread + index
+                        queue.submit(Sample.submission(number)) { result in
+                            // The counter is raised right after each COMMIT returns.
+                            if queue.committedTransactions == 0 { beforeCommit.update { $0 += 1 } }
+                            answers.update { $0[number, default: []].append(result) }
+                            group.leave()
+                        }
+                    }
+                }
+                group.notify(queue: .global()) { done.resume() }
+            }
+        }
+        let all = answers.value
+        #expect(all.count == threads * perThread)
+        #expect(all.values.allSatisfy { $0.count == 1 }, "one completion per submission")
+        #expect(beforeCommit.value == 0)
+        let receipts = try all.sorted { $0.key < $1.key }.map { try $0.value[0].get() }
+        #expect(Set(receipts.map(\.reference)).count == receipts.count)
+        for (number, receipt) in receipts.enumerated() {
+            let record = try queue.find(reference: receipt.reference, trackingKey: receipt.trackingKey)
+            #expect(record?.payloadJSON == Sample.submission(number).payloadJSON)
+        }
+        #expect(try queue.count() == threads * perThread)
+        #expect(queue.committedTransactions < threads * perThread / 4, "grouped: \(queue.committedTransactions) transactions")
+        #expect(try queue.integrityReport() == [])
+    }
+
     /// Several queues on one file, as several CGI processes or gateway workers would be:
     /// opened at the same moment on a file that does not exist yet (they race to create the
     /// schema), then writing at once, grouped and one by one.

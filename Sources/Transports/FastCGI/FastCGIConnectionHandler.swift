@@ -262,10 +262,11 @@ final class FastCGIConnectionHandler: ChannelInboundHandler {
         generation &+= 1
         let generation = generation
         state = .handling(request, generation: generation)
-        let handler = self.handler
-        context.eventLoop.makeFutureWithTask {
-            await handler.handle(gatewayRequest)
-        }.assumeIsolated().whenSuccess { response in
+        // The handler answers from whatever thread it finishes on (a form submission: the
+        // queue's writer, right after the COMMIT); the promise brings the answer back here.
+        let answered = context.eventLoop.makePromise(of: GatewayResponse.self)
+        handler.handle(gatewayRequest) { answered.succeed($0) }
+        answered.futureResult.assumeIsolated().whenSuccess { response in
             self.handlerAnswered(context: context, generation: generation, response: response)
         }
     }
