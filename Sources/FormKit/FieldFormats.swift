@@ -227,6 +227,19 @@ enum TextNormalizer {
         return !first.properties.isWhitespace && !last.properties.isWhitespace
     }
 
+    /// Whether `text` holds a character that `Character.isNewline` calls one (LF, VT, FF, CR,
+    /// NEL, LINE and PARAGRAPH SEPARATOR), read scalar by scalar: those scalars never combine
+    /// with a neighbour into one character (except CR LF, itself a line break), so this is
+    /// `text.contains(where: \.isNewline)` without grapheme breaking.
+    static func hasLineBreak(_ text: String) -> Bool {
+        text.unicodeScalars.contains { scalar in
+            switch scalar.value {
+            case 0x0A...0x0D, 0x85, 0x2028, 0x2029: return true
+            default: return false
+            }
+        }
+    }
+
     /// The normalization itself, scalar by scalar (what `clean` does when `isClean` says no).
     static func rebuilt(_ text: String) -> String {
         var scalars = String.UnicodeScalarView()

@@ -61,13 +61,15 @@ public enum FormValidator {
             default: return fail(Messages.enter(field.label))
             }
         }
-        if text.count > absoluteMaximumLength || (field.maxLength.map { text.count > $0 } ?? false) {
-            return fail(Messages.tooLong(field.label, maximum: min(field.maxLength ?? absoluteMaximumLength, absoluteMaximumLength), actual: text.count))
+        // Counted once: a count of characters walks the whole text (grapheme breaking).
+        let length = text.count
+        if length > absoluteMaximumLength || (field.maxLength.map { length > $0 } ?? false) {
+            return fail(Messages.tooLong(field.label, maximum: min(field.maxLength ?? absoluteMaximumLength, absoluteMaximumLength), actual: length))
         }
-        if let minimum = field.minLength, text.count < minimum {
+        if let minimum = field.minLength, length < minimum {
             return fail(Messages.tooShort(field.label, minimum: minimum))
         }
-        if field.kind == .textarea ? false : text.contains(where: \.isNewline) {
+        if field.kind != .textarea && TextNormalizer.hasLineBreak(text) {
             return fail(Messages.singleLine(field.label))
         }
 

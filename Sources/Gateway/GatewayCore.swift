@@ -90,10 +90,13 @@ public struct GatewayCore: GatewayHandler {
 
     /// `<id>` when `path` is `<prefix>/formulaires/<id>`.
     func submissionFormID(_ path: String) -> String? {
-        guard path.hasPrefix(site.prefix + "/") else { return nil }
-        let route = path.dropFirst(site.prefix.count).split(separator: "/", omittingEmptySubsequences: true)
-        guard route.count == 2, route[0] == "formulaires" else { return nil }
-        return String(route[1])
+        guard let rest = path.utf8.dropPrefix(site.prefix.utf8), let id = rest.dropPrefix("/formulaires/".utf8) else {
+            return nil
+        }
+        // As `handle(_:)` routes it: empty segments ("//") are ignored.
+        let segments = id.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true)
+        guard segments.count == 1 else { return nil }
+        return String(decoding: segments[0], as: UTF8.self)
     }
 
     public func refuse(_ reason: TransportRefusal) -> GatewayResponse {
@@ -333,5 +336,12 @@ public struct GatewayCore: GatewayHandler {
             paragraphs: ["Votre envoi est arrivé incomplet ou abîmé, peut-être à cause d’une coupure de la connexion. Rien n’a été enregistré.",
                          "Revenez au formulaire et envoyez-le à nouveau."],
             links: [pages.formLink(formID), pages.homeLink].compactMap { $0 }))
+    }
+}
+
+extension Collection where Element == UInt8 {
+    /// The rest of the bytes after `prefix`, or nil when they do not start with it.
+    func dropPrefix(_ prefix: some Collection<UInt8>) -> SubSequence? {
+        starts(with: prefix) ? dropFirst(prefix.count) : nil
     }
 }

@@ -35,6 +35,10 @@ enum BodyProblem: Error, Equatable {
 enum RequestBody {
     static func parse(contentType: String?, body: [UInt8], limits: GatewayLimits) -> Result<ReceivedForm, BodyProblem> {
         guard let contentType else { return body.isEmpty ? .success(ReceivedForm()) : .failure(.unsupportedMediaType) }
+        // What every browser sends for a form without files, exactly: no parameters to parse.
+        if contentType.utf8.elementsEqual("application/x-www-form-urlencoded".utf8) {
+            return parseURLEncoded(body, limits: limits)
+        }
         let (mediaType, parameters) = MediaType.parse(contentType)
         switch mediaType {
         case "application/x-www-form-urlencoded":

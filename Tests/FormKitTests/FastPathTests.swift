@@ -29,6 +29,16 @@ import Testing
         }
     }
 
+    @Test func lineBreakMatchesTheCharacterRule() {
+        let fixed = ["", "a", "a\nb", "a\rb", "\r\n", "a\u{0B}b", "a\u{0C}b", "a\u{85}b", "a\u{2028}b", "a\u{2029}b",
+                     "\n\u{301}", "e\u{301}", "©\n", "Â\n", "\u{2027}", "\u{202A}", "\u{84}", "\u{86}", "👩‍👩‍👧", "\t"]
+        let pieces = ["a", " ", "\t", "\r", "\n", "\r\n", "\u{0B}", "\u{0C}", "\u{0E}", "\u{85}", "\u{2028}", "\u{2029}",
+                      "\u{301}", "é", "©", "€", "\u{2027}", "😀", "\u{200D}"]
+        for text in fixed + Self.randomStrings(from: pieces, count: 5_000, maximumLength: 8, seed: 21) {
+            #expect(TextNormalizer.hasLineBreak(text) == text.contains(where: \.isNewline), "\(Array(text.unicodeScalars))")
+        }
+    }
+
     @Test func emailMatchesTheCharacterRules() {
         let fixed = [
             "", "@", "a@", "@b.fr", "a@b", "a@b.f", "a@b.fr", "A@B.FR", "elise.martin@example.org", "Nom@Exemple.FR",

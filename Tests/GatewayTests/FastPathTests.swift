@@ -7,6 +7,23 @@ import Testing
 /// The fast paths of the request path give what the straightforward code they replace gives,
 /// on malformed and hostile input too.
 @Suite struct GatewayFastPathTests {
+    /// `handle(_:completion:)` sends what `submissionFormID` recognizes straight to the queue,
+    /// everything else to `handle(_:)`: it must recognize only what `handle(_:)` routes as a
+    /// submission to that form.
+    @Test func theSubmissionRouteIsReadAsHandleReadsIt() throws {
+        let gateway = try GatewayFixture().gateway
+        let cases: [(String, String?)] = [
+            ("/guichet/formulaires/contact", "contact"), ("/guichet/formulaires/contact/", "contact"),
+            ("/guichet/formulaires//contact", "contact"), ("/guichet/formulaires/a/b", nil), ("/guichet/formulaires/", nil),
+            ("/guichet/formulaires", nil), ("/guichetformulaires/contact", nil), ("/guichetx/formulaires/contact", nil),
+            ("/guichet/suivi/ABCD", nil), ("/autre/formulaires/contact", nil), ("/guichet/formulaires/%C3%A9", "%C3%A9"),
+            ("/guichet/api/formulaires/contact", nil), ("", nil), ("/", nil),
+        ]
+        for (path, expected) in cases {
+            #expect(gateway.submissionFormID(path) == expected, "\(path)")
+        }
+    }
+
     @Test func percentDecodingMatchesTheReference() {
         let fixed = [
             "", "a", "+", "++", "a+b", "%", "%4", "%41", "%4g", "%g4", "%%41", "%41%", "%zz", "a%2", "%2B", "%20+%20",
