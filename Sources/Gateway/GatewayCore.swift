@@ -82,7 +82,14 @@ public struct GatewayCore: GatewayHandler {
                 completion(response)
             case .store(let new, let form):
                 queue.submit(new) { result in
-                    completion(self.answer(result.mapError { $0 as any Error }, form: form))
+                    switch result {
+                    case .success:
+                        completion(self.answer(result.mapError { $0 as any Error }, form: form))
+                    case .failure:
+                        // A whole page to render, maybe for each of a large batch: not on the
+                        // writer, which the next batch waits for.
+                        Task { completion(self.answer(result.mapError { $0 as any Error }, form: form)) }
+                    }
                 }
             }
         }

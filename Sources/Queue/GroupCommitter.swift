@@ -11,10 +11,11 @@ import GRDB
 /// submissions; each caller is answered only after the COMMIT of its own transaction returned.
 ///
 /// Callers hand their submission over with a completion, called on the writer's queue (GRDB's
-/// serial writer) right after the COMMIT. The submitting thread (a FastCGI event loop) is never
-/// blocked, and no Swift task or actor sits between it and the writer: the FastCGI benchmark
-/// spent about a tenth of the gateway's CPU in those hand-offs (`submit(_:) async` keeps the
-/// task-based interface for the other callers, on top of this one).
+/// serial writer) right after the COMMIT. The submitting thread is never blocked, and no actor
+/// or continuation sits between the writer and the caller's answer: the FastCGI gateway's task
+/// ends when it has handed its submission over, and the writer's completion brings the answer
+/// to the connection's event loop (`submit(_:) async` keeps the task-based interface for the
+/// other callers, on top of this one).
 final class GroupCommitter: @unchecked Sendable {  // mutable state behind `lock`
     typealias Completion = @Sendable (Result<StoredReceipt, QueueError>) -> Void
 
@@ -30,19 +31,24 @@ final class GroupCommitter: @unchecked Sendable {  // mutable state behind `lock
 
     /// Under load, how long the writer may wait for the next batch to fill up to the size of
     /// the previous one before it begins the transaction (see `takeBatch`).
-    static let gatherWindow: TimeInterval = 0.000_4
+    static let gatherWindow: UInt64 = 400_000  // nanoseconds
+    /// A writer that stayed idle longer than this is not under load: no gathering.
+    static let idleGap: UInt64 = 5_000_000  // nanoseconds
 
     private let store: Store
     private let checkpointer: BackgroundCheckpointer?
     private let maximumBatchSize: Int
-    /// Guards the three variables below; signalled when `pending` reaches `gatherTarget`.
-    private let lock = NSCondition()
+    /// Guards the variables below; signalled when `pending` reaches `gatherTarget`.
+    private let lock = MonotonicCondition()
     private var pending: [Pending] = []
     /// True from the moment a batch is scheduled on the writer until `pending` is found empty.
     private var draining = false
-    /// Size of the last batch taken, and while the writer gathers the next one, the number of
-    /// waiting submissions it waits for (0 otherwise).
+    /// Size of the last batch taken.
     private var lastBatchSize = 0
+    /// When the writer last found nothing to do (`MonotonicCondition.now()`).
+    private var idleSince: UInt64 = 0
+    /// While the writer gathers a batch: the number of waiting submissions it waits for (0
+    /// otherwise).
     private var gatherTarget = 0
 
     init(store: Store, maximumBatchSize: Int, checkpointer: BackgroundCheckpointer? = nil) {
@@ -62,6 +68,8 @@ final class GroupCommitter: @unchecked Sendable {  // mutable state behind `lock
         pending.append(item)
         let start = !draining
         draining = true
+        // After a quiet spell the last batch's size says nothing of the load: no gathering.
+        if start && MonotonicCondition.now() - idleSince > Self.idleGap { lastBatchSize = 0 }
         if gatherTarget > 0 && pending.count >= gatherTarget { lock.signal() }
         lock.unlock()
         if start { scheduleBatch() }
@@ -74,7 +82,8 @@ final class GroupCommitter: @unchecked Sendable {  // mutable state behind `lock
     }
 
     /// One batch per turn of the writer's queue: a write of another caller (a back-office
-    /// acknowledgement in the same process) waits for one batch at most, never for a stream.
+    /// acknowledgement in the same process) waits for one batch at most (its gathering window,
+    /// transaction and completions), never for a stream.
     private func scheduleBatch() {
         store.pool.asyncWriteWithoutTransaction { db in
             self.runBatch(db)
@@ -84,7 +93,7 @@ final class GroupCommitter: @unchecked Sendable {  // mutable state behind `lock
     private func runBatch(_ db: Database) {
         guard let batch = takeBatch() else { return }
         let results = store.commit(batch.map(\.submission), keys: batch.map(\.key), db)
-        assert(results.count == batch.count, "one result per submission")
+        precondition(results.count == batch.count, "one result per submission")
         for (item, result) in zip(batch, results) {
             item.completion(result)
         }
@@ -95,9 +104,15 @@ final class GroupCommitter: @unchecked Sendable {  // mutable state behind `lock
         }
         lock.lock()
         let more = !pending.isEmpty
-        if !more { draining = false }
+        if !more { goIdle() }
         lock.unlock()
         if more { scheduleBatch() }
+    }
+
+    /// With `lock` held.
+    private func goIdle() {
+        draining = false
+        idleSince = MonotonicCondition.now()
     }
 
     /// The next batch, or nil (and the writer is released) when nothing is waiting.
@@ -110,19 +125,19 @@ final class GroupCommitter: @unchecked Sendable {  // mutable state behind `lock
     /// fsync. Measured with Benchmarks/gateway-ab.sh (0.4 ms against none, 16, 24 and 32
     /// connections, six pairs): 4 to 18 % more submissions per second, 4 to 12 % less CPU per
     /// submission, and a lower p99 in each pair; a 0.15 ms or 0.8 ms window did worse. At a
-    /// quiet time nothing is delayed: after a batch of one, there is no wait (only the first
-    /// submission after a burst may wait, once).
+    /// quiet time nothing is delayed: no wait after a batch of one, nor after the writer stayed
+    /// idle for more than `idleGap`.
     private func takeBatch() -> [Pending]? {
         lock.lock()
         defer { lock.unlock() }
         if lastBatchSize > 1 && !pending.isEmpty && pending.count < lastBatchSize {
             gatherTarget = lastBatchSize
-            let deadline = Date(timeIntervalSinceNow: Self.gatherWindow)
+            let deadline = MonotonicCondition.now() + Self.gatherWindow
             while pending.count < gatherTarget && lock.wait(until: deadline) {}
             gatherTarget = 0
         }
         guard !pending.isEmpty else {
-            draining = false
+            goIdle()
             lastBatchSize = 0
             return nil
         }

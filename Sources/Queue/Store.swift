@@ -35,6 +35,8 @@ final class Store: Sendable {
     /// Stores `items` in one transaction. If that fails because of one item (a constraint),
     /// stores them one transaction each, so a bad item cannot cost the others their receipt.
     /// If it fails because of the database (busy, disk full, I/O), every item gets the error.
+    /// (The group committer calls `commit(_:keys:_:)` on the writer it holds; this form lets
+    /// tests commit a batch of their choosing.)
     func commit(_ items: [NewSubmission]) async -> [Result<StoredReceipt, QueueError>] {
         // Drawn and hashed before taking the write lock: the one writer should spend its time
         // on SQLite, not on random bytes and SHA-256.

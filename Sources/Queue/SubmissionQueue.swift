@@ -120,8 +120,9 @@ public final class SubmissionQueue: Sendable {
 
     /// `submit(_:)` without a task: `completion` is called once, after the COMMIT (or with the
     /// `QueueError` that kept the submission out), on the queue's writer thread. It must return
-    /// quickly and must not wait on this queue (hand the answer to another thread, as the
-    /// FastCGI server does with its event loop): the next grouped transaction waits for it.
+    /// quickly and must not wait on this queue, nor may anyone wait for it from inside a write
+    /// of this queue (hand the answer to another thread, as the FastCGI server does with its
+    /// event loop): the next grouped transaction waits for it.
     public func submit(_ submission: NewSubmission,
                        completion: @escaping @Sendable (Result<StoredReceipt, QueueError>) -> Void) {
         committer.submit(submission, completion: completion)

@@ -95,9 +95,13 @@ enum TrackingKey {
     private static let alphabet = Array("abcdefghijklmnopqrstuvwxyz234567".utf8)
 
     static func generate() -> String {
-        // 128 random bits from BoringSSL's generator (seeded by the kernel; one call instead
-        // of two 64-bit draws of SystemRandomNumberGenerator, each a getrandom system call).
-        base32(SymmetricKey(size: .bits128).withUnsafeBytes { Array($0) })
+        var generator = SystemRandomNumberGenerator()
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(16)
+        for _ in 0..<2 {
+            withUnsafeBytes(of: generator.next() as UInt64) { bytes.append(contentsOf: $0) }
+        }
+        return base32(bytes)
     }
 
     static func base32(_ bytes: [UInt8]) -> String {

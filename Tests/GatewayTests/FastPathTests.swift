@@ -7,6 +7,22 @@ import Testing
 /// The fast paths of the request path give what the straightforward code they replace gives,
 /// on malformed and hostile input too.
 @Suite struct GatewayFastPathTests {
+    /// The exact urlencoded Content-Type skips the media type parser: same form as through it.
+    @Test func theUsualContentTypeReadsAsTheParsedOne() {
+        let bodies = ["a=1&b=2", "a=%C3%A9&a=+x+", "", "=&&=", "a=%FF", String(repeating: "k=v&", count: 600)].map { Array($0.utf8) }
+        for body in bodies {
+            let fast = RequestBody.parse(contentType: "application/x-www-form-urlencoded", body: body, limits: GatewayLimits())
+            for variant in ["application/x-www-form-urlencoded; charset=UTF-8", " Application/X-WWW-Form-URLEncoded ",
+                            "application/x-www-form-urlencoded;"] {
+                let parsed = RequestBody.parse(contentType: variant, body: body, limits: GatewayLimits())
+                #expect(fast.map(\.values) == parsed.map(\.values), "\(variant)")
+            }
+        }
+        for other in ["application/x-www-form-urlencodedx", "application/x-www-form", "text/plain"] {
+            #expect(RequestBody.parse(contentType: other, body: Array("a=1".utf8), limits: GatewayLimits()).map(\.values) == .failure(.unsupportedMediaType))
+        }
+    }
+
     /// `handle(_:completion:)` sends what `submissionFormID` recognizes straight to the queue,
     /// everything else to `handle(_:)`: it must recognize only what `handle(_:)` routes as a
     /// submission to that form.

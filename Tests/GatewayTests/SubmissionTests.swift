@@ -62,13 +62,20 @@ import Testing
         let key = try #require(location.split(separator: "=").last.map(String.init))
         #expect(try fixture.queue.find(reference: reference, trackingKey: key) != nil, "answered once committed")
 
-        let invalid = await answer(.post, "/guichet/formulaires/contact",
-                                   body: GatewayFixture.urlencoded(fixture.validContact().filter { $0.0 != "message" }))
-        #expect(invalid.head.status == .unprocessableContent)
-        #expect(invalid.text.contains("Il y a un problème"))
-        #expect(await answer(.post, "/guichet/formulaires/inconnu", body: []).head.status == .notFound)
-        let receipt = await answer(.get, location)
-        #expect(receipt.head.status == .ok && receipt.text.contains(reference))
+        // What is not stored: the very answer `handle(_:)` gives.
+        let invalidBody = GatewayFixture.urlencoded(fixture.validContact().filter { $0.0 != "message" })
+        let staleBody = GatewayFixture.urlencoded(fixture.validContact().map { $0.0 == "guichet-version" ? ($0.0, "ancienne") : $0 })
+        for (method, path, body, status) in [(HTTPRequest.Method.post, "/guichet/formulaires/contact", invalidBody, HTTPResponse.Status.unprocessableContent),
+                                             (.post, "/guichet/formulaires/contact", staleBody, .conflict),
+                                             (.post, "/guichet/formulaires/inconnu", [], .notFound),
+                                             (.get, location, [], .ok), (.get, "/guichet/formulaires/contact", [], .seeOther)] {
+            let throughCompletion = await answer(method, path, body: body)
+            let head = HTTPRequest(method: method, scheme: "http", authority: "127.0.0.1:8080", path: path,
+                                   headerFields: [.contentType: "application/x-www-form-urlencoded", .origin: "http://127.0.0.1:8080"])
+            let direct = await fixture.gateway.handle(GatewayRequest(head: head, body: body))
+            #expect(throughCompletion.head.status == status, "\(path)")
+            #expect(throughCompletion.head.status == direct.head.status && throughCompletion.body == direct.body, "\(path)")
+        }
         #expect(try fixture.queue.count() == 1)
     }
 

@@ -36,7 +36,7 @@ import Testing
         let queue = try SubmissionQueue(path: folder.path())
         let threads = 8, perThread = 150
         let answers = Locked<[Int: [Result<StoredReceipt, QueueError>]]>([:])
-        let beforeCommit = Locked<Int>(0)
+        let early = Locked<Int>(0)
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             let group = DispatchGroup()
             for _ in 0..<(threads * perThread) { group.enter() }
@@ -44,9 +44,11 @@ import Testing
                 DispatchQueue.concurrentPerform(iterations: threads) { thread in
                     for index in 0..<perThread {
                         let number = thread * perThread + index
+                        // Raised right after each COMMIT returns: the one that holds this
+                        // submission comes after this reading.
+                        let committedBefore = queue.committedTransactions
                         queue.submit(Sample.submission(number)) { result in
-                            // The counter is raised right after each COMMIT returns.
-                            if queue.committedTransactions == 0 { beforeCommit.update { $0 += 1 } }
+                            if queue.committedTransactions <= committedBefore { early.update { $0 += 1 } }
                             answers.update { $0[number, default: []].append(result) }
                             group.leave()
                         }
@@ -58,7 +60,7 @@ import Testing
         let all = answers.value
         #expect(all.count == threads * perThread)
         #expect(all.values.allSatisfy { $0.count == 1 }, "one completion per submission")
-        #expect(beforeCommit.value == 0)
+        #expect(early.value == 0, "answered before the commit that holds the submission")
         let receipts = try all.sorted { $0.key < $1.key }.map { try $0.value[0].get() }
         #expect(Set(receipts.map(\.reference)).count == receipts.count)
         for (number, receipt) in receipts.enumerated() {
@@ -67,6 +69,62 @@ import Testing
         }
         #expect(try queue.count() == threads * perThread)
         #expect(queue.committedTransactions < threads * perThread / 4, "grouped: \(queue.committedTransactions) transactions")
+        #expect(try queue.integrityReport() == [])
+    }
+
+    /// The group committer's gathering wait: it ends at its deadline on the monotonic clock,
+    /// or when signalled, and a deadline already past does not wait at all.
+    @Test func theMonotonicConditionWaitsUntilItsDeadlineOrItsSignal() {
+        let condition = MonotonicCondition()
+        condition.lock()
+        #expect(!condition.wait(until: MonotonicCondition.now() - 1))
+        let deadline = MonotonicCondition.now() + 20_000_000
+        while condition.wait(until: deadline) {}  // woken early only spuriously
+        #expect(MonotonicCondition.now() >= deadline)
+        condition.unlock()
+
+        let flag = Locked(false)
+        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(10)) {
+            condition.lock()
+            flag.update { $0 = true }
+            condition.signal()
+            condition.unlock()
+        }
+        condition.lock()
+        let far = MonotonicCondition.now() + 60_000_000_000
+        while !flag.value && condition.wait(until: far) {}
+        condition.unlock()
+        #expect(flag.value, "the signal ended the wait, not its deadline a minute away")
+    }
+
+    /// A bad submission among good ones sent through the completions: the good ones are
+    /// stored and answered with their receipt, the bad one gets the error, nothing half-stored.
+    @Test func aBadSubmissionThroughTheCompletionsCostsTheOthersNothing() async throws {
+        let folder = try TemporaryFolder()
+        let queue = try SubmissionQueue(path: folder.path())
+        var bad = Sample.submission(99)
+        bad.retentionDays = 0  // breaks the table's CHECK
+        let items = (0..<20).map { Sample.submission($0) } + [bad] + (20..<40).map { Sample.submission($0) }
+        let results = await withTaskGroup(of: (Int, Result<StoredReceipt, QueueError>).self) { group in
+            for (index, item) in items.enumerated() {
+                group.addTask {
+                    await withCheckedContinuation { continuation in
+                        queue.submit(item) { continuation.resume(returning: (index, $0)) }
+                    }
+                }
+            }
+            return await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+        }
+        #expect(results.count == items.count)
+        for (index, result) in results {
+            if index == 20 {
+                #expect(throws: QueueError.self) { try result.get() }
+            } else {
+                let receipt = try result.get()
+                #expect(try queue.find(reference: receipt.reference, trackingKey: receipt.trackingKey)?.payloadJSON == items[index].payloadJSON)
+            }
+        }
+        #expect(try queue.count() == items.count - 1)
         #expect(try queue.integrityReport() == [])
     }
 

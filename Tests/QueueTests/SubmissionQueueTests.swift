@@ -329,6 +329,15 @@ import Testing
         #expect(references.map { ReferenceCode.sequence(of: $0) } == (0..<40).map { (start + UInt64($0)) % ReferenceCode.sequenceSpace })
         #expect(try queue.strings("SELECT id FROM submissions ORDER BY id") == (1...40).map(String.init))
         #expect(try queue.strings("SELECT reference FROM submissions ORDER BY id") == references)
+        // Each request of the batch has its one "dépôt" event, at its time of receipt, in order.
+        #expect(try queue.strings("""
+            SELECT s.id || ' ' || (e.at = s.received_at) FROM events AS e JOIN submissions AS s ON s.id = e.submission_id
+            WHERE e.kind = 'depot' ORDER BY e.id
+            """) == (1...40).map { "\($0) 1" })
+        #expect(try queue.strings("SELECT COUNT(*) FROM events") == ["40"])
+        // A second batch: its events are its own, not the first batch's again.
+        _ = await queue.store.commit((40..<45).map { Sample.submission($0) })
+        #expect(try queue.strings("SELECT submission_id FROM events ORDER BY id") == (1...45).map(String.init))
     }
 
     /// A first row whose reference is not a valid one (written by hand): the sequence goes on

@@ -10,8 +10,10 @@ struct FastCGIShutdownEvent: Sendable {}
 ///
 /// A request goes `BEGIN_REQUEST` → `PARAMS`… empty `PARAMS` → `STDIN`… empty `STDIN` → handler
 /// → `STDOUT` (CGI response format)… empty `STDOUT` → `END_REQUEST`. Everything runs on the
-/// channel's event loop; the handler runs in a `Task` and its answer hops back to the loop,
-/// where it is written only if the request is still the one it answers (not aborted, not closed).
+/// channel's event loop; the handler answers from its own threads (`handle(_:completion:)`: a
+/// task, or the queue's writer for a stored submission) and the answer hops back to the loop
+/// through a promise, where it is written only if the request is still the one it answers (not
+/// aborted, not closed).
 final class FastCGIConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = FastCGIRecord
     typealias OutboundOut = FastCGIRecord
