@@ -123,7 +123,7 @@ final class GroupCommitter: @unchecked Sendable {  // mutable state behind `lock
     /// each transaction as soon as the previous one ended, with the few submissions that had
     /// arrived meanwhile: more transactions of fewer submissions, each paying a COMMIT and its
     /// fsync. Measured with Benchmarks/gateway-ab.sh (0.4 ms against none, 16, 24 and 32
-    /// connections, six pairs): 4 to 18 % more submissions per second, 4 to 12 % less CPU per
+    /// connections, six pairs): 4 to 18 % more submissions per second, 4 to 17 % less CPU per
     /// submission, and a lower p99 in each pair; a 0.15 ms or 0.8 ms window did worse. At a
     /// quiet time nothing is delayed: no wait after a batch of one, nor after the writer stayed
     /// idle for more than `idleGap`.
