@@ -82,13 +82,13 @@ public struct GatewayCore: GatewayHandler {
                 completion(response)
             case .store(let new, let form):
                 queue.submit(new) { result in
-                    switch result {
-                    case .success:
-                        completion(self.answer(result.mapError { $0 as any Error }, form: form))
-                    case .failure:
+                    let stored = result.mapError { $0 as any Error }
+                    if case .success = stored {
+                        completion(self.answer(stored, form: form))
+                    } else {
                         // A whole page to render, maybe for each of a large batch: not on the
                         // writer, which the next batch waits for.
-                        Task { completion(self.answer(result.mapError { $0 as any Error }, form: form)) }
+                        Task { completion(self.answer(stored, form: form)) }
                     }
                 }
             }
